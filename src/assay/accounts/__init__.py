@@ -1,0 +1,1 @@
+"""Organizations, users, roles and API keys."""

@@ -1,0 +1,62 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from assay import __version__
+from assay.api import errors, openapi
+from assay.api.deps import KeyCache
+from assay.api.ratelimit import RateLimiter
+from assay.api.rawpath import RawNameMiddleware
+from assay.api.routes import health, queue
+from assay.api.routes.v1 import batches, files, projects, tasks, unsupported
+from assay.context import Context
+from assay.worker.runner import start_background
+
+log = logging.getLogger("assay.api")
+
+DESCRIPTION = """Assay's API.
+
+* `/v1/...` is wire-compatible with Scale's task API: point the official `scaleapi` client at
+  `http://<host>:<port>/v1` with `api_instance_url`.
+* `/api/v1/...` is Assay's own: the work queue and bulk imports.
+
+Authenticate with HTTP Basic (API key as user name, empty password) or `Bearer <key>`.
+"""
+
+
+def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
+    """Build the app around a context. ``worker`` overrides ``ASSAY_INPROCESS_WORKER``."""
+    run_worker = ctx.settings.inprocess_worker if worker is None else worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        background = start_background(ctx) if run_worker else None
+        try:
+            yield
+        finally:
+            if background is not None:
+                thread, stop, w = background
+                stop.set()
+                thread.join(timeout=30)
+                w.close()
+
+    app = FastAPI(title="Assay", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan, max_body_size=ctx.settings.max_body_bytes,
+                  redirect_slashes=False)
+    app.state.ctx = ctx
+    app.state.key_cache = KeyCache(ctx.settings.auth_cache_seconds)
+    app.state.limiter = RateLimiter(ctx.settings.rate_limit_per_second,
+                                    ctx.settings.rate_limit_burst)
+    errors.install(app)
+    for router in (health.router, tasks.router, projects.router, batches.router,
+                   files.router, queue.router, unsupported.router):
+        app.include_router(router)
+    app.add_middleware(RawNameMiddleware)
+    openapi.install(app)
+    return app

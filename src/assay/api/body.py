@@ -1,0 +1,53 @@
+"""Reading request bodies: orjson, with the checks PostgreSQL needs.
+
+orjson refuses invalid UTF-8 and lone surrogates; we also refuse NUL characters, which
+PostgreSQL cannot store in text or JSONB. Either would otherwise fail deep in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+
+from assay.errors import Invalid
+
+
+def _check_nul(value: Any, path: str = "") -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise Invalid(f"{path or 'body'}: NUL characters are not allowed")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if "\x00" in k:
+                raise Invalid(f"{path or 'body'}: NUL characters are not allowed in keys")
+            _check_nul(v, f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_nul(v, f"{path}.{i}" if path else str(i))
+
+
+def parse_json(raw: bytes) -> Any:
+    if not raw.strip():
+        return None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Invalid(f"the body is not valid JSON (or not UTF-8): {exc}") from None
+    _check_nul(value)
+    return value
+
+
+async def json_body(request: Request) -> Any:
+    """The parsed body, or None when there is none (Scale's clients send empty POSTs)."""
+    return parse_json(await request.body())
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    value = parse_json(await request.body())
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid("the body must be a JSON object")
+    return value

@@ -1,0 +1,42 @@
+"""Who may do what: one policy per resource family, checked in routes before the service."""
+
+from __future__ import annotations
+
+from assay.accounts.model import Principal, Role
+from assay.errors import PermissionDenied
+
+_REQUESTERS = frozenset({Role.ADMIN, Role.REQUESTER})
+_WORKERS = frozenset({Role.ADMIN, Role.REQUESTER, Role.REVIEWER, Role.ANNOTATOR})
+
+
+def _allow(principal: Principal, roles: frozenset[Role], action: str) -> None:
+    if principal.role not in roles:
+        raise PermissionDenied(f"role {principal.role.value!r} may not {action}")
+
+
+class RequesterPolicy:
+    """Projects, batches, tasks and their results: the requester's side."""
+
+    @staticmethod
+    def manage(principal: Principal) -> None:
+        _allow(principal, _REQUESTERS, "manage projects, batches and tasks")
+
+
+class QueuePolicy:
+    """Doing the work: every role of the organization can take assignments."""
+
+    @staticmethod
+    def work(principal: Principal) -> None:
+        _allow(principal, _WORKERS, "work on assignments")
+
+
+class FilePolicy:
+    """Uploading is a requester's act; reading is needed by whoever labels the file."""
+
+    @staticmethod
+    def upload(principal: Principal) -> None:
+        _allow(principal, _REQUESTERS, "upload files")
+
+    @staticmethod
+    def read(principal: Principal) -> None:
+        _allow(principal, _WORKERS, "read files")

@@ -1,0 +1,1 @@
+"""Routers. Each route parses, authorizes, calls one service and serializes."""

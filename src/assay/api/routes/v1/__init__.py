@@ -1,0 +1,1 @@
+"""Scale's v1 task API."""

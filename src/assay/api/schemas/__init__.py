@@ -1,0 +1,1 @@
+"""Pydantic models at the edge: what the OpenAPI document promises."""

@@ -1,0 +1,1 @@
+"""Batches: groups of tasks with their own lifecycle (staging, in progress, completed)."""

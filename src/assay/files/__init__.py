@@ -1,0 +1,1 @@
+"""Files: uploads and URL imports kept in the media store, served back to their owners."""

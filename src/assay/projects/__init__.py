@@ -1,0 +1,1 @@
+"""Projects: a task type, default params, instructions and a workflow."""

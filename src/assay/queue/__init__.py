@@ -1,0 +1,1 @@
+"""The work queue: workflow stages, leases, claims, submissions."""

@@ -1,0 +1,55 @@
+"""Workflows: the human stages a project's tasks go through (pure).
+
+A stage names what kind of work it is and how many judgments it needs. This issue's engine
+runs one ``label`` stage; review and consensus stages build on the same structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from assay.errors import Invalid
+
+StageKind = Literal["label"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    kind: StageKind = "label"
+    judgments: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    stages: tuple[Stage, ...]
+
+    @property
+    def first(self) -> Stage:
+        return self.stages[0]
+
+    def stage(self, name: str) -> Stage:
+        for s in self.stages:
+            if s.name == name:
+                return s
+        raise Invalid(f"workflow has no stage {name!r}")
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [asdict(s) for s in self.stages]
+
+    @classmethod
+    def from_json(cls, raw: list[dict[str, Any]]) -> Workflow:
+        return cls(tuple(Stage(**s) for s in raw))
+
+
+DEFAULT_WORKFLOW = Workflow((Stage("label"),))
+
+
+def judgments_for(params: dict[str, Any], stage: Stage) -> int:
+    """How many independent judgments a task needs at a stage.
+
+    ``textcollection``'s ``responses_required`` asks for several respondents; each is a
+    separate assignment that no annotator gets twice.
+    """
+    return max(stage.judgments, int(params.get("responses_required", 1)))

@@ -1,0 +1,1 @@
+"""Persistence: the schema, engines, repositories, migrations and the media store."""

@@ -1,0 +1,1 @@
+"""Repositories: every SQL statement Assay runs, grouped by table family."""

@@ -1,0 +1,1 @@
+"""Outbound HTTP: callbacks (signed, retried) and the guard against private addresses."""

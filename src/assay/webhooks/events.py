@@ -1,0 +1,57 @@
+"""Callback payloads and their signatures (pure).
+
+Signatures follow Standard Webhooks (https://www.standardwebhooks.com): an HMAC-SHA256 over
+``{webhook-id}.{webhook-timestamp}.{body}`` with the organization's ``whsec_`` secret, sent in
+``webhook-signature: v1,<base64>``. Any Standard Webhooks library verifies them. Scale's own
+``scale-callback-auth`` header is sent too, for receivers written against Scale.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any
+
+import orjson
+
+
+def task_callback_body(task: dict[str, Any]) -> bytes:
+    return orjson.dumps({
+        "task": task,
+        "response": task.get("response"),
+        "task_id": task["task_id"],
+        "status": task["status"],
+    })
+
+
+def batch_callback_body(batch: dict[str, Any], counts: dict[str, int]) -> bytes:
+    return orjson.dumps({
+        "batch": batch,
+        "name": batch["name"],
+        "status": batch["status"],
+        "task_counts": counts,
+    })
+
+
+def sign(secret: str, *, msg_id: str, timestamp: int, body: bytes) -> str:
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode()
+
+
+def headers(*, secret: str, auth_key: str, msg_id: str, timestamp: int, body: bytes
+            ) -> dict[str, str]:
+    return {
+        "content-type": "application/json",
+        "user-agent": "assay-callbacks/1",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(secret, msg_id=msg_id, timestamp=timestamp, body=body),
+        "scale-callback-auth": auth_key,
+    }
+
+
+def backoff_seconds(attempt: int, *, base: float, cap: float, jitter: float) -> float:
+    """Exponential backoff: base * 2^(attempt-1), capped, times a jitter factor in [1, 1.25)."""
+    return min(base * 2 ** max(attempt - 1, 0), cap) * (1 + 0.25 * jitter)

@@ -1,0 +1,1 @@
+"""Workers: claim jobs from the database and run them (callbacks today)."""
