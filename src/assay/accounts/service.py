@@ -45,8 +45,12 @@ def create_organization(db: Database, *, name: str) -> int:
     try:
         with db.write() as conn:
             return repo.insert_organization(
-                conn, name=name, webhook_secret=webhook_secret, callback_auth_key=auth_key,
-                now=clock.now())
+                conn,
+                name=name,
+                webhook_secret=webhook_secret,
+                callback_auth_key=auth_key,
+                now=clock.now(),
+            )
     except IntegrityError:
         raise Conflict(f"organization {name!r} already exists") from None
 
@@ -57,8 +61,9 @@ def ensure_organization(db: Database, *, name: str) -> int:
     return int(row.id) if row is not None else create_organization(db, name=name)
 
 
-def ensure_user(db: Database, *, username: str, password: str | None = None,
-                email: str | None = None) -> int:
+def ensure_user(
+    db: Database, *, username: str, password: str | None = None, email: str | None = None
+) -> int:
     """Create the user, or set the password of an existing one when one is given."""
     if not username.strip():
         raise Invalid("username: must not be empty")
@@ -68,8 +73,9 @@ def ensure_user(db: Database, *, username: str, password: str | None = None,
     with db.write() as conn:
         row = repo.get_user(conn, username=username)
         if row is None:
-            return repo.insert_user(conn, username=username, email=email,
-                                    password_hash=pw_hash, now=clock.now())
+            return repo.insert_user(
+                conn, username=username, email=email, password_hash=pw_hash, now=clock.now()
+            )
         if pw_hash is not None:
             repo.set_password(conn, user_id=row.id, password_hash=pw_hash)
         return int(row.id)
@@ -83,12 +89,14 @@ def add_member(db: Database, *, organization: str, username: str, role: Role) ->
             raise NotFound(f"organization {organization!r} not found")
         if user is None:
             raise NotFound(f"user {username!r} not found")
-        repo.upsert_membership(conn, organization_id=org.id, user_id=user.id, role=role.value,
-                               now=clock.now())
+        repo.upsert_membership(
+            conn, organization_id=org.id, user_id=user.id, role=role.value, now=clock.now()
+        )
 
 
-def create_api_key(db: Database, *, organization: str, username: str,
-                   environment: Environment, name: str = "") -> IssuedKey:
+def create_api_key(
+    db: Database, *, organization: str, username: str, environment: Environment, name: str = ""
+) -> IssuedKey:
     key = new_api_key(environment)
     prefix = key[:12]
     with db.write() as conn:
@@ -98,11 +106,23 @@ def create_api_key(db: Database, *, organization: str, username: str,
             raise NotFound(f"organization {organization!r} or user {username!r} not found")
         if repo.get_membership(conn, organization_id=org.id, user_id=user.id) is None:
             raise Invalid(f"user {username!r} is not a member of {organization!r}")
-        repo.insert_api_key(conn, organization_id=org.id, user_id=user.id,
-                            environment=environment.value, name=name, prefix=prefix,
-                            key_hash=hash_api_key(key), now=clock.now())
-    return IssuedKey(key=key, prefix=prefix, environment=environment,
-                     organization=organization, username=username)
+        repo.insert_api_key(
+            conn,
+            organization_id=org.id,
+            user_id=user.id,
+            environment=environment.value,
+            name=name,
+            prefix=prefix,
+            key_hash=hash_api_key(key),
+            now=clock.now(),
+        )
+    return IssuedKey(
+        key=key,
+        prefix=prefix,
+        environment=environment,
+        organization=organization,
+        username=username,
+    )
 
 
 def revoke_api_key(db: Database, *, organization: str, prefix: str) -> None:
@@ -110,8 +130,7 @@ def revoke_api_key(db: Database, *, organization: str, prefix: str) -> None:
         org = repo.get_organization(conn, name=organization)
         if org is None:
             raise NotFound(f"organization {organization!r} not found")
-        if repo.revoke_api_key(conn, organization_id=org.id, prefix=prefix,
-                               now=clock.now()) == 0:
+        if repo.revoke_api_key(conn, organization_id=org.id, prefix=prefix, now=clock.now()) == 0:
             raise NotFound(f"no active key starting with {prefix!r}")
 
 
@@ -123,22 +142,30 @@ def authenticate_key(db: Database, key: str) -> Principal:
     if row is None:
         raise Unauthenticated("invalid or revoked API key")
     return Principal(
-        scope=Scope(organization_id=row.organization_id,
-                    is_test=row.environment == Environment.TEST.value),
-        user_id=row.user_id, username=row.username, role=Role(row.role), key_id=row.key_id,
+        scope=Scope(
+            organization_id=row.organization_id, is_test=row.environment == Environment.TEST.value
+        ),
+        user_id=row.user_id,
+        username=row.username,
+        role=Role(row.role),
+        key_id=row.key_id,
     )
 
 
-def authenticate_password(db: Database, *, username: str, password: str,
-                          organization: str | None = None) -> Principal:
+def authenticate_password(
+    db: Database, *, username: str, password: str, organization: str | None = None
+) -> Principal:
     """A user logging in (web app); the live environment of their organization."""
     with db.read() as conn:
         user = repo.get_user(conn, username=username)
-        if user is None or not user.password_hash or not user.is_active or not verify_password(
-            user.password_hash, password
+        if (
+            user is None
+            or not user.password_hash
+            or not user.is_active
+            or not verify_password(user.password_hash, password)
         ):
             raise Unauthenticated("wrong user name or password")
-        org = (repo.get_organization(conn, name=organization) if organization else None)
+        org = repo.get_organization(conn, name=organization) if organization else None
         member = None
         if org is not None:
             member = repo.get_membership(conn, organization_id=org.id, user_id=user.id)
@@ -149,5 +176,9 @@ def authenticate_password(db: Database, *, username: str, password: str,
                     break
         if member is None:
             raise Unauthenticated("user belongs to no organization")
-    return Principal(scope=Scope(member.organization_id, False), user_id=user.id,
-                     username=username, role=Role(member.role))
+    return Principal(
+        scope=Scope(member.organization_id, False),
+        user_id=user.id,
+        username=username,
+        role=Role(member.role),
+    )

@@ -35,7 +35,7 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
     run_worker = ctx.settings.inprocess_worker if worker is None else worker
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         background = start_background(ctx) if run_worker else None
         try:
             yield
@@ -46,16 +46,29 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
                 thread.join(timeout=30)
                 w.close()
 
-    app = FastAPI(title="Assay", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, max_body_size=ctx.settings.max_body_bytes,
-                  redirect_slashes=False)
+    app = FastAPI(
+        title="Assay",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_body_size=ctx.settings.max_body_bytes,
+        redirect_slashes=False,
+    )
     app.state.ctx = ctx
     app.state.key_cache = KeyCache(ctx.settings.auth_cache_seconds)
-    app.state.limiter = RateLimiter(ctx.settings.rate_limit_per_second,
-                                    ctx.settings.rate_limit_burst)
+    app.state.limiter = RateLimiter(
+        ctx.settings.rate_limit_per_second, ctx.settings.rate_limit_burst
+    )
     errors.install(app)
-    for router in (health.router, tasks.router, projects.router, batches.router,
-                   files.router, queue.router, unsupported.router):
+    for router in (
+        health.router,
+        tasks.router,
+        projects.router,
+        batches.router,
+        files.router,
+        queue.router,
+        unsupported.router,
+    ):
         app.include_router(router)
     app.add_middleware(RawNameMiddleware)
     openapi.install(app)

@@ -8,6 +8,7 @@ Validation failures are 400 everywhere, never 422.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -34,16 +35,27 @@ STATUS: dict[type[errors.AssayError], int] = {
     errors.ConfigError: 500,
 }
 
-_HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed",
-               413: "too_large", 415: "unsupported_media_type"}
+_HTTP_CODES = {
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
 
 
-def error_response(status: int, message: str, *, code: str,
-                   details: list[dict[str, Any]] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int,
+    message: str,
+    *,
+    code: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     body = {"status_code": status, "error": message, "code": code, "details": details or []}
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json",
-                    headers=headers)
+    return Response(
+        orjson.dumps(body), status_code=status, media_type="application/json", headers=headers
+    )
 
 
 def _status_for(exc: errors.AssayError) -> int:
@@ -61,8 +73,7 @@ async def _assay_error(_req: Request, exc: Exception) -> Response:
         headers = {"Retry-After": str(max(1, round(exc.retry_after)))}
     elif isinstance(exc, errors.Unauthenticated):
         headers = {"WWW-Authenticate": 'Basic realm="assay"'}
-    return error_response(status, exc.message, code=exc.code, details=exc.details,
-                          headers=headers)
+    return error_response(status, exc.message, code=exc.code, details=exc.details, headers=headers)
 
 
 async def _validation_error(_req: Request, exc: Exception) -> Response:
@@ -75,8 +86,9 @@ async def _validation_error(_req: Request, exc: Exception) -> Response:
             msg = "the body is not valid JSON"
         details.append({"field": loc, "message": msg})
         parts.append(f"{loc}: {msg}" if loc else msg)
-    return error_response(400, "; ".join(parts) or "invalid request", code="invalid",
-                          details=details)
+    return error_response(
+        400, "; ".join(parts) or "invalid request", code="invalid", details=details
+    )
 
 
 async def _http_error(_req: Request, exc: Exception) -> Response:
@@ -91,8 +103,12 @@ async def _http_error(_req: Request, exc: Exception) -> Response:
 
 async def _db_unavailable(_req: Request, exc: Exception) -> Response:
     log.warning("database unavailable: %s", exc)
-    return error_response(503, "the database is busy or unavailable; retry shortly",
-                          code="unavailable", headers={"Retry-After": "1"})
+    return error_response(
+        503,
+        "the database is busy or unavailable; retry shortly",
+        code="unavailable",
+        headers={"Retry-After": "1"},
+    )
 
 
 async def _unexpected(_req: Request, exc: Exception) -> Response:

@@ -22,26 +22,38 @@ def flat_body(name: str, models: list[type[BaseModel]], description: str) -> dic
         schema = model.model_json_schema(ref_template=_REF, mode="validation")
         _EXTRA.update(schema.pop("$defs", {}))
         props.update(schema.get("properties", {}))
-    _EXTRA[name] = {"type": "object", "title": name, "description": description,
-                    "properties": props, "additionalProperties": False}
-    return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"$ref": _REF.format(model=name)}}}}}
+    _EXTRA[name] = {
+        "type": "object",
+        "title": name,
+        "description": description,
+        "properties": props,
+        "additionalProperties": False,
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": _REF.format(model=name)}}},
+        }
+    }
 
 
 def json_body_of(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": False, "content": {
-        "application/json": {"schema": schema}}}}
+    return {"requestBody": {"required": False, "content": {"application/json": {"schema": schema}}}}
 
 
 def install(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
-            doc = get_openapi(title=app.title, version=app.version,
-                              description=app.description, routes=app.routes)
+            doc = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             doc.setdefault("components", {}).setdefault("schemas", {}).update(_EXTRA)
             doc["components"]["securitySchemes"] = {
-                "basic": {"type": "http", "scheme": "basic",
-                          "description": "The API key as user name, empty password."},
+                "basic": {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": "The API key as user name, empty password.",
+                },
                 "bearer": {"type": "http", "scheme": "bearer"},
             }
             doc["security"] = [{"basic": []}, {"bearer": []}]

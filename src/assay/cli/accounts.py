@@ -45,9 +45,15 @@ def users_create(
     username: str,
     org: OrgOpt,
     role: Annotated[Role, typer.Option(help="Role in the organization.")] = Role.ANNOTATOR,
-    password: Annotated[str | None, typer.Option(
-        help="Password for the web app (prompted when omitted).", prompt=True,
-        hide_input=True, confirmation_prompt=True)] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="Password for the web app (prompted when omitted).",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+        ),
+    ] = None,
     email: Annotated[str | None, typer.Option()] = None,
     create_org: Annotated[bool, typer.Option(help="Create the organization if needed.")] = False,
 ) -> None:
@@ -70,8 +76,9 @@ def keys_create(
     """Create an API key. It is printed once; only its hash is kept."""
     env = Environment.TEST if test else Environment.LIVE
     with context() as ctx:
-        issued = service.create_api_key(ctx.db, organization=org, username=user,
-                                        environment=env, name=name)
+        issued = service.create_api_key(
+            ctx.db, organization=org, username=user, environment=env, name=name
+        )
     console.print(issued.key, highlight=False, soft_wrap=True)
 
 
@@ -83,9 +90,14 @@ def keys_list(org: OrgOpt) -> None:
         rows = repo.list_api_keys(conn, organization_id=row.id) if row else []
     table = Table("prefix", "env", "user", "name", "created", "revoked")
     for r in rows:
-        table.add_row(r.prefix, r.environment, r.username, r.name,
-                      r.created_at.isoformat(timespec="seconds"),
-                      r.revoked_at.isoformat(timespec="seconds") if r.revoked_at else "")
+        table.add_row(
+            r.prefix,
+            r.environment,
+            r.username,
+            r.name,
+            r.created_at.isoformat(timespec="seconds"),
+            r.revoked_at.isoformat(timespec="seconds") if r.revoked_at else "",
+        )
     console.print(table)
 
 

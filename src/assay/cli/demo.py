@@ -29,13 +29,17 @@ SENTENCES = [
 ]
 
 PAIRS = [
-    ("Explain photosynthesis to a child.",
-     "Plants catch sunlight with their leaves and use it to turn air and water into food.",
-     "Photosynthesis is the process by which autotrophs convert photons into chemical "
-     "energy via the Calvin cycle."),
-    ("Give one tip for sleeping better.",
-     "Keep the same bedtime every day, even at weekends.",
-     "Sleep is important."),
+    (
+        "Explain photosynthesis to a child.",
+        "Plants catch sunlight with their leaves and use it to turn air and water into food.",
+        "Photosynthesis is the process by which autotrophs convert photons into chemical "
+        "energy via the Calvin cycle.",
+    ),
+    (
+        "Give one tip for sleeping better.",
+        "Keep the same bedtime every day, even at weekends.",
+        "Sleep is important.",
+    ),
 ]
 
 
@@ -46,11 +50,9 @@ def _png(name: str) -> bytes:
     return bytes(iio.imwrite("<bytes>", image, extension=".png"))
 
 
-def _project(ctx: Context, scope: Scope, name: str, task_type: str, params: dict[str, Any]
-             ) -> bool:
+def _project(ctx: Context, scope: Scope, name: str, task_type: str, params: dict[str, Any]) -> bool:
     try:
-        projects.create_project(ctx.db, scope=scope, name=name, task_type=task_type,
-                                params=params)
+        projects.create_project(ctx.db, scope=scope, name=name, task_type=task_type, params=params)
     except Conflict:
         return False
     return True
@@ -62,64 +64,130 @@ def load(ctx: Context) -> dict[str, str]:
     accounts.ensure_user(ctx.db, username="demo-admin", password="demo-admin-password")
     accounts.add_member(ctx.db, organization=ORG, username="demo-admin", role=Role.ADMIN)
     accounts.ensure_user(ctx.db, username="demo-annotator", password="demo-annotator-password")
-    accounts.add_member(ctx.db, organization=ORG, username="demo-annotator",
-                        role=Role.ANNOTATOR)
+    accounts.add_member(ctx.db, organization=ORG, username="demo-annotator", role=Role.ANNOTATOR)
     keys = {
-        "requester": accounts.create_api_key(ctx.db, organization=ORG, username="demo-admin",
-                                             environment=Environment.LIVE, name="demo").key,
-        "annotator": accounts.create_api_key(ctx.db, organization=ORG,
-                                             username="demo-annotator",
-                                             environment=Environment.LIVE, name="demo").key,
+        "requester": accounts.create_api_key(
+            ctx.db,
+            organization=ORG,
+            username="demo-admin",
+            environment=Environment.LIVE,
+            name="demo",
+        ).key,
+        "annotator": accounts.create_api_key(
+            ctx.db,
+            organization=ORG,
+            username="demo-annotator",
+            environment=Environment.LIVE,
+            name="demo",
+        ).key,
     }
     scope = Scope(organization_id=org_id, is_test=False)
-    if not _project(ctx, scope, "demo-boxes", "imageannotation", {
-        "instruction": "Draw a box around every person, animal and object of interest.",
-        "geometries": {"box": {"objects_to_annotate": ["person", "animal", "food", "vehicle",
-                                                       "object"]},
-                       "polygon": {"objects_to_annotate": ["person", "animal", "object"]}},
-        "annotation_attributes": {"occluded": {"type": "boolean"}},
-    }):
+    if not _project(
+        ctx,
+        scope,
+        "demo-boxes",
+        "imageannotation",
+        {
+            "instruction": "Draw a box around every person, animal and object of interest.",
+            "geometries": {
+                "box": {"objects_to_annotate": ["person", "animal", "food", "vehicle", "object"]},
+                "polygon": {"objects_to_annotate": ["person", "animal", "object"]},
+            },
+            "annotation_attributes": {"occluded": {"type": "boolean"}},
+        },
+    ):
         return keys  # already loaded by an earlier run
-    _project(ctx, scope, "demo-categories", "categorization", {
-        "instruction": "What is the main subject of the photo?",
-        "categories": ["person", "animal", "food", "vehicle", "other"],
-    })
-    _project(ctx, scope, "demo-entities", "namedentityrecognition", {
-        "instruction": "Mark people, organizations, places and dates.",
-        "labels": [{"name": n} for n in ("PERSON", "ORG", "PLACE", "DATE")],
-    })
-    _project(ctx, scope, "demo-preference", "comparison", {
-        "instruction": "Which answer is more helpful? Say how strongly, and why.",
-        "require_rationale": True,
-    })
-    _project(ctx, scope, "demo-survey", "textcollection", {
-        "instruction": "Describe the image.",
-        "fields": [
-            {"type": "text", "field_id": "caption", "title": "One-sentence caption",
-             "min_characters": 5},
-            {"type": "category", "field_id": "indoor", "title": "Indoor or outdoor?",
-             "choices": [{"label": "Indoor", "value": "indoor"},
-                         {"label": "Outdoor", "value": "outdoor"}]},
-        ],
-    })
+    _project(
+        ctx,
+        scope,
+        "demo-categories",
+        "categorization",
+        {
+            "instruction": "What is the main subject of the photo?",
+            "categories": ["person", "animal", "food", "vehicle", "other"],
+        },
+    )
+    _project(
+        ctx,
+        scope,
+        "demo-entities",
+        "namedentityrecognition",
+        {
+            "instruction": "Mark people, organizations, places and dates.",
+            "labels": [{"name": n} for n in ("PERSON", "ORG", "PLACE", "DATE")],
+        },
+    )
+    _project(
+        ctx,
+        scope,
+        "demo-preference",
+        "comparison",
+        {
+            "instruction": "Which answer is more helpful? Say how strongly, and why.",
+            "require_rationale": True,
+        },
+    )
+    _project(
+        ctx,
+        scope,
+        "demo-survey",
+        "textcollection",
+        {
+            "instruction": "Describe the image.",
+            "fields": [
+                {
+                    "type": "text",
+                    "field_id": "caption",
+                    "title": "One-sentence caption",
+                    "min_characters": 5,
+                },
+                {
+                    "type": "category",
+                    "field_id": "indoor",
+                    "title": "Indoor or outdoor?",
+                    "choices": [
+                        {"label": "Indoor", "value": "indoor"},
+                        {"label": "Outdoor", "value": "outdoor"},
+                    ],
+                },
+            ],
+        },
+    )
     items: list[tuple[str, dict[str, Any]]] = []
     for name in IMAGES:
-        f = files.upload(ctx, scope=scope, stream=io.BytesIO(_png(name)),
-                         filename=f"{name}.png", content_type="image/png",
-                         fields={"display_name": name, "reference_id": name,
-                                 "project_name": None})
+        f = files.upload(
+            ctx,
+            scope=scope,
+            stream=io.BytesIO(_png(name)),
+            filename=f"{name}.png",
+            content_type="image/png",
+            fields={"display_name": name, "reference_id": name, "project_name": None},
+        )
         url = f["attachment_url"]
         meta = {"source": f"skimage.data.{name}"}
-        items.append(("imageannotation", {"project": "demo-boxes", "attachment": url,
-                                          "metadata": meta}))
-        items.append(("categorization", {"project": "demo-categories", "attachment": url,
-                                         "metadata": meta}))
-        items.append(("textcollection", {"project": "demo-survey", "metadata": meta,
-                                         "attachments": [{"type": "image", "content": url}]}))
-    items += [("namedentityrecognition", {"project": "demo-entities", "text": s})
-              for s in SENTENCES]
-    items += [("comparison", {"project": "demo-preference", "prompt": p, "attachments": [a, b]})
-              for p, a, b in PAIRS]
+        items.append(
+            ("imageannotation", {"project": "demo-boxes", "attachment": url, "metadata": meta})
+        )
+        items.append(
+            ("categorization", {"project": "demo-categories", "attachment": url, "metadata": meta})
+        )
+        items.append(
+            (
+                "textcollection",
+                {
+                    "project": "demo-survey",
+                    "metadata": meta,
+                    "attachments": [{"type": "image", "content": url}],
+                },
+            )
+        )
+    items += [
+        ("namedentityrecognition", {"project": "demo-entities", "text": s}) for s in SENTENCES
+    ]
+    items += [
+        ("comparison", {"project": "demo-preference", "prompt": p, "attachments": [a, b]})
+        for p, a, b in PAIRS
+    ]
     tasks.create_tasks(ctx, scope=scope, items=items)
     return keys
 
@@ -129,8 +197,8 @@ def usage(base_url: str, keys: dict[str, str]) -> str:
     return f"""
 Demo organization "demo" is loaded. Server: {base_url}  (API docs: {base_url}/docs)
 
-  requester key:  {keys['requester']}
-  annotator key:  {keys['annotator']}
+  requester key:  {keys["requester"]}
+  annotator key:  {keys["annotator"]}
 
 With the official Scale client:
 
@@ -141,6 +209,6 @@ With the official Scale client:
 
 Work the queue as the annotator:
 
-  curl -s -u {keys['annotator']}: -X POST {base_url}/api/v1/queue/lease \\
+  curl -s -u {keys["annotator"]}: -X POST {base_url}/api/v1/queue/lease \\
        -H 'content-type: application/json' -d '{{"project": "demo-categories"}}'
 """

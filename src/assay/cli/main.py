@@ -19,8 +19,11 @@ from assay.errors import AssayError
 from assay.storage import migrate as migrations
 from assay.worker.runner import Worker
 
-app = typer.Typer(help="Assay: an open-source data engine for machine learning.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Assay: an open-source data engine for machine learning.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 app.add_typer(accounts.orgs, name="orgs")
 app.add_typer(accounts.users, name="users")
 app.add_typer(accounts.keys, name="keys")
@@ -48,9 +51,11 @@ def _checked_settings() -> Settings:
 
 
 @app.command()
-def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
-            downgrade: Annotated[bool, typer.Option(help="Downgrade to the revision.")] = False,
-            data_dir: DataDir = None) -> None:
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    downgrade: Annotated[bool, typer.Option(help="Downgrade to the revision.")] = False,
+    data_dir: DataDir = None,
+) -> None:
     """Apply database migrations (also done by ``serve`` on start)."""
     _env(data_dir=data_dir)
     settings = Settings()
@@ -64,9 +69,15 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = 
 
 def _serve(settings: Settings, workers: int) -> None:
     migrations.upgrade(settings.db_url)
-    uvicorn.run("assay.api.factory:app_from_env", factory=True, host=settings.host,
-                port=settings.port, workers=workers, log_level="info",
-                timeout_graceful_shutdown=10)
+    uvicorn.run(
+        "assay.api.factory:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level="info",
+        timeout_graceful_shutdown=10,
+    )
 
 
 @app.command()
@@ -104,8 +115,9 @@ def run_worker(
 
 @app.command("demo")
 def run_demo(
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve",
-                                              help="Serve after loading.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
+    ] = True,
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
     data_dir: DataDir = None,

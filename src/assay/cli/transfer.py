@@ -55,9 +55,15 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def import_tasks(
-    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
-                                         help="A .jsonl file (one flat task payload per "
-                                              "line) or a .csv file (one column per key).")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="A .jsonl file (one flat task payload per "
+            "line) or a .csv file (one column per key).",
+        ),
+    ],
     org: OrgOpt,
     project: Annotated[str, typer.Option(help="Project the tasks go to.")],
     batch: Annotated[str | None, typer.Option(help="Batch the tasks go to.")] = None,
@@ -88,8 +94,13 @@ def import_tasks(
                 err_console.print(f"[red]{e}[/]")
             err_console.print(f"[red]{len(errors)} invalid line(s); nothing imported[/]")
             raise typer.Exit(2)
-        with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
             job = bar.add_task("importing", total=len(items))
             for start in range(0, len(items), chunk):
                 part = items[start : start + chunk]
@@ -109,12 +120,19 @@ def export_tasks(
     """Export tasks with their responses, one JSON object per line, in creation order."""
     with context() as ctx:
         scope = org_scope(ctx, org, test)
-        q = service.TaskQuery(filter=TaskFilter(statuses=tuple(status or ())),
-                              project=project, batch=batch)
+        q = service.TaskQuery(
+            filter=TaskFilter(statuses=tuple(status or ())), project=project, batch=batch
+        )
         n = 0
-        with output.open("wb") as f, Progress("[progress.description]{task.description}",
-                                              MofNCompleteColumn(), TimeElapsedColumn(),
-                                              console=console) as bar:
+        with (
+            output.open("wb") as f,
+            Progress(
+                "[progress.description]{task.description}",
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar,
+        ):
             job = bar.add_task("exporting", total=None)
             for doc in service.iter_tasks(ctx.db, scope=scope, q=q):
                 f.write(orjson.dumps(doc) + b"\n")

@@ -36,9 +36,16 @@ def file_json(ctx: Context, row: Any) -> dict[str, Any]:
     }
 
 
-def _store(ctx: Context, *, scope: Scope, stream: BinaryIO, filename: str,
-           content_type: str | None, source_url: str | None, fields: dict[str, str | None]
-           ) -> dict[str, Any]:
+def _store(
+    ctx: Context,
+    *,
+    scope: Scope,
+    stream: BinaryIO,
+    filename: str,
+    content_type: str | None,
+    source_url: str | None,
+    fields: dict[str, str | None],
+) -> dict[str, Any]:
     """Copy a stream into the media store, counting bytes against the limit as it goes."""
     limit = ctx.settings.max_file_bytes
     digest = hashlib.sha256()
@@ -56,23 +63,43 @@ def _store(ctx: Context, *, scope: Scope, stream: BinaryIO, filename: str,
         ctx.media.put(key, tmp)  # type: ignore[arg-type]
     name = os.path.basename(filename) or fid
     row = {
-        "id": fid, "organization_id": scope.organization_id, "is_test": scope.is_test,
-        "storage_key": key, "filename": name[:255],
-        "content_type": content_type or mimetypes.guess_type(name)[0]
-        or "application/octet-stream",
-        "size_bytes": size, "sha256": digest.hexdigest(), "source_url": source_url,
-        "display_name": fields.get("display_name"), "reference_id": fields.get("reference_id"),
-        "project_name": fields.get("project_name"), "created_at": clock.now(),
+        "id": fid,
+        "organization_id": scope.organization_id,
+        "is_test": scope.is_test,
+        "storage_key": key,
+        "filename": name[:255],
+        "content_type": content_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "size_bytes": size,
+        "sha256": digest.hexdigest(),
+        "source_url": source_url,
+        "display_name": fields.get("display_name"),
+        "reference_id": fields.get("reference_id"),
+        "project_name": fields.get("project_name"),
+        "created_at": clock.now(),
     }
     with ctx.db.write() as conn:
         repo.insert_file(conn, row)
     return file_json(ctx, row)
 
 
-def upload(ctx: Context, *, scope: Scope, stream: BinaryIO, filename: str,
-           content_type: str | None, fields: dict[str, str | None]) -> dict[str, Any]:
-    return _store(ctx, scope=scope, stream=stream, filename=filename,
-                  content_type=content_type, source_url=None, fields=fields)
+def upload(
+    ctx: Context,
+    *,
+    scope: Scope,
+    stream: BinaryIO,
+    filename: str,
+    content_type: str | None,
+    fields: dict[str, str | None],
+) -> dict[str, Any]:
+    return _store(
+        ctx,
+        scope=scope,
+        stream=stream,
+        filename=filename,
+        content_type=content_type,
+        source_url=None,
+        fields=fields,
+    )
 
 
 class _Body:
@@ -95,8 +122,9 @@ class _Body:
         return out
 
 
-def import_url(ctx: Context, *, scope: Scope, url: str, fields: dict[str, str | None]
-               ) -> dict[str, Any]:
+def import_url(
+    ctx: Context, *, scope: Scope, url: str, fields: dict[str, str | None]
+) -> dict[str, Any]:
     ctx.guard.check_resolved(url)
     try:
         with (
@@ -107,18 +135,27 @@ def import_url(ctx: Context, *, scope: Scope, url: str, fields: dict[str, str | 
                 raise Invalid(f"file_url: fetching it answered HTTP {resp.status_code}")
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > ctx.settings.max_file_bytes:
-                raise TooLarge(f"file is larger than the limit of "
-                               f"{ctx.settings.max_file_bytes} bytes")
+                raise TooLarge(
+                    f"file is larger than the limit of {ctx.settings.max_file_bytes} bytes"
+                )
             ctype = resp.headers.get("content-type", "").split(";")[0].strip() or None
             name = os.path.basename(urlsplit(url).path) or "file"
-            return _store(ctx, scope=scope, stream=_Body(resp.iter_bytes()),  # type: ignore[arg-type]
-                          filename=name, content_type=ctype, source_url=url, fields=fields)
+            return _store(
+                ctx,
+                scope=scope,
+                stream=_Body(resp.iter_bytes()),  # type: ignore[arg-type]
+                filename=name,
+                content_type=ctype,
+                source_url=url,
+                fields=fields,
+            )
     except httpx.HTTPError as exc:
         raise Invalid(f"file_url: could not fetch it ({type(exc).__name__}: {exc})") from None
 
 
-def open_file(ctx: Context, *, scope: Scope, file_id: str) -> tuple[dict[str, Any],
-                                                                     Iterator[bytes]]:
+def open_file(
+    ctx: Context, *, scope: Scope, file_id: str
+) -> tuple[dict[str, Any], Iterator[bytes]]:
     with ctx.db.read() as conn:
         row = repo.get_file(conn, scope=scope, file_id=file_id) if is_id(file_id) else None
     if row is None:

@@ -30,33 +30,54 @@ def check_default_params(task_type: str, params: dict[str, Any]) -> dict[str, An
             continue
         field = model.model_fields.get(key)
         if field is None:
-            raise Invalid(f"params.{key}: not a parameter of {task_type} tasks",
-                          details=[{"field": f"params.{key}", "message": "unknown field"}])
+            raise Invalid(
+                f"params.{key}: not a parameter of {task_type} tasks",
+                details=[{"field": f"params.{key}", "message": "unknown field"}],
+            )
         try:
             parsed = TypeAdapter(field.annotation).validate_python(value)
         except ValidationError as exc:
             raise format_errors(exc, f"params.{key}") from None
-        out[key] = TypeAdapter(field.annotation).dump_python(parsed, mode="json",
-                                                             exclude_none=True)
+        out[key] = TypeAdapter(field.annotation).dump_python(parsed, mode="json", exclude_none=True)
     return out
 
 
-def create_project(db: Database, *, scope: Scope, name: str, task_type: str,
-                   params: dict[str, Any] | None, rapid: bool = False,
-                   studio: bool = False) -> dict[str, Any]:
+def create_project(
+    db: Database,
+    *,
+    scope: Scope,
+    name: str,
+    task_type: str,
+    params: dict[str, Any] | None,
+    rapid: bool = False,
+    studio: bool = False,
+) -> dict[str, Any]:
     if rapid or studio:
         raise NotEnabled("Rapid and Studio projects are not available on this server")
     if not name or len(name) > 255:
         raise Invalid("name: must have 1 to 255 characters")
     clean = check_default_params(task_type, params or {})
     now = clock.now()
-    history = [{"version": 0, "params": clean, "instruction": clean.get("instruction"),
-                "created_at": iso(now)}]
+    history = [
+        {
+            "version": 0,
+            "params": clean,
+            "instruction": clean.get("instruction"),
+            "created_at": iso(now),
+        }
+    ]
     try:
         with db.write() as conn:
-            pid = repo.insert_project(conn, scope=scope, name=name, type=task_type,
-                                      params=clean, param_history=history,
-                                      workflow=DEFAULT_WORKFLOW.to_json(), now=now)
+            pid = repo.insert_project(
+                conn,
+                scope=scope,
+                name=name,
+                type=task_type,
+                params=clean,
+                param_history=history,
+                workflow=DEFAULT_WORKFLOW.to_json(),
+                now=now,
+            )
             row = repo.get_project(conn, scope=scope, id=pid)
     except IntegrityError:
         raise Conflict(f"project {name!r} already exists") from None
@@ -77,8 +98,7 @@ def list_projects(db: Database, *, scope: Scope) -> list[dict[str, Any]]:
         return [project_json(r._mapping) for r in repo.list_projects(conn, scope=scope)]
 
 
-def set_params(db: Database, *, scope: Scope, name: str, changes: dict[str, Any]
-               ) -> dict[str, Any]:
+def set_params(db: Database, *, scope: Scope, name: str, changes: dict[str, Any]) -> dict[str, Any]:
     """Scale's ``setParams``: params given flat or under ``params``; history grows.
 
     With ``patch`` (the default) the given keys replace the old ones key by key; with
@@ -99,11 +119,20 @@ def set_params(db: Database, *, scope: Scope, name: str, changes: dict[str, Any]
         incoming = {**body, **nested}  # flat keys (the client's **kwargs) or nested params
         merged = {**row.params, **incoming} if patch else incoming
         clean = check_default_params(row.type, merged)
-        history = [*row.param_history, {
-            "version": len(row.param_history), "params": clean,
-            "instruction": clean.get("instruction"), "created_at": iso(now)}]
-        repo.update_project(conn, project_id=row.id,
-                            values={"params": clean, "param_history": history, "updated_at": now})
+        history = [
+            *row.param_history,
+            {
+                "version": len(row.param_history),
+                "params": clean,
+                "instruction": clean.get("instruction"),
+                "created_at": iso(now),
+            },
+        ]
+        repo.update_project(
+            conn,
+            project_id=row.id,
+            values={"params": clean, "param_history": history, "updated_at": now},
+        )
         updated = repo.get_project(conn, scope=scope, id=row.id)
     assert updated is not None
     return project_json(updated._mapping)

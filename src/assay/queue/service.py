@@ -26,8 +26,7 @@ from assay.tasks.types import get_type
 from assay.tasks.wire import iso
 
 
-def _assignment_json(row: Row[Any], task: Row[Any], project: str, *, token: bool
-                     ) -> dict[str, Any]:
+def _assignment_json(row: Row[Any], task: Row[Any], project: str, *, token: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": row.id,
         "project": project,
@@ -37,8 +36,12 @@ def _assignment_json(row: Row[Any], task: Row[Any], project: str, *, token: bool
         "leased_at": iso(row.leased_at),
         # What the annotator sees of the task: never metadata, callback or unique_id, so
         # that hidden gold tasks look like any other.
-        "task": {"task_id": task.id, "type": task.type, "params": task.params,
-                 "instruction": task.instruction},
+        "task": {
+            "task_id": task.id,
+            "type": task.type,
+            "params": task.params,
+            "instruction": task.instruction,
+        },
     }
     if token:
         out["lease_token"] = row.lease_token
@@ -48,17 +51,14 @@ def _assignment_json(row: Row[Any], task: Row[Any], project: str, *, token: bool
 def my_queue(ctx: Context, *, principal: Principal) -> list[dict[str, Any]]:
     now = clock.now()
     with ctx.db.read() as conn:
-        projects = projects_repo.list_projects(conn, scope=principal.scope,
-                                               include_archived=False)
+        projects = projects_repo.list_projects(conn, scope=principal.scope, include_archived=False)
         counts = repo.available_counts(conn, project_ids=[p.id for p in projects], now=now)
-    return [
-        {"project": p.name, "type": p.type, **counts[p.id]}
-        for p in projects
-    ]
+    return [{"project": p.name, "type": p.type, **counts[p.id]} for p in projects]
 
 
-def lease_next(ctx: Context, *, principal: Principal, project: str,
-               lease_seconds: float | None = None) -> dict[str, Any] | None:
+def lease_next(
+    ctx: Context, *, principal: Principal, project: str, lease_seconds: float | None = None
+) -> dict[str, Any] | None:
     now = clock.now()
     expires = ctx.lease.expires(now, lease_seconds)
     with ctx.db.write() as conn:
@@ -66,8 +66,15 @@ def lease_next(ctx: Context, *, principal: Principal, project: str,
         if proj is None:
             raise NotFound(f"project {project!r} not found")
         stage = proj.workflow[0]["name"]
-        row = repo.claim(conn, project_id=proj.id, stage=stage, annotator_id=principal.user_id,
-                         now=now, expires_at=expires, token=new_lease_token())
+        row = repo.claim(
+            conn,
+            project_id=proj.id,
+            stage=stage,
+            annotator_id=principal.user_id,
+            now=now,
+            expires_at=expires,
+            token=new_lease_token(),
+        )
         if row is None:
             return None
         task = tasks_repo.get_task_by_id(conn, row.task_id)
@@ -92,31 +99,44 @@ def _refusal(row: Row[Any], principal: Principal) -> Exception:
     if row.status == "canceled":
         return Conflict("the task was canceled; its work is no longer needed")
     if row.annotator_id != principal.user_id:
-        return LeaseExpired("your lease on this assignment expired and it went to someone "
-                            "else; lease a new assignment")
+        return LeaseExpired(
+            "your lease on this assignment expired and it went to someone "
+            "else; lease a new assignment"
+        )
     return LeaseExpired("your lease on this assignment has expired; lease it again to continue")
 
 
-def get_assignment(ctx: Context, *, principal: Principal, assignment_id: int
-                   ) -> dict[str, Any]:
+def get_assignment(ctx: Context, *, principal: Principal, assignment_id: int) -> dict[str, Any]:
     with ctx.db.read() as conn:
         row = _held(conn, principal, assignment_id)
         if row.annotator_id != principal.user_id:
             raise NotFound(f"assignment {assignment_id} not found")
         task = tasks_repo.get_task_by_id(conn, row.task_id)
+        assert task is not None  # assignments.task_id is a foreign key
         proj = projects_repo.names_by_id(conn, {row.project_id})[row.project_id]
         return _assignment_json(row, task, proj, token=False)
 
 
-def heartbeat(ctx: Context, *, principal: Principal, assignment_id: int, token: str,
-              lease_seconds: float | None = None) -> dict[str, Any]:
+def heartbeat(
+    ctx: Context,
+    *,
+    principal: Principal,
+    assignment_id: int,
+    token: str,
+    lease_seconds: float | None = None,
+) -> dict[str, Any]:
     now = clock.now()
     expires = ctx.lease.expires(now, lease_seconds)
     with ctx.db.write() as conn:
         row = _held(conn, principal, assignment_id)
-        updated = repo.extend_lease(conn, assignment_id=assignment_id,
-                                    annotator_id=principal.user_id, token=token, now=now,
-                                    expires_at=expires)
+        updated = repo.extend_lease(
+            conn,
+            assignment_id=assignment_id,
+            annotator_id=principal.user_id,
+            token=token,
+            now=now,
+            expires_at=expires,
+        )
         if updated is None:
             raise _refusal(row, principal)
     return {"id": assignment_id, "lease_expires_at": iso(expires)}
@@ -126,28 +146,43 @@ def release(ctx: Context, *, principal: Principal, assignment_id: int, token: st
     now = clock.now()
     with ctx.db.write() as conn:
         row = _held(conn, principal, assignment_id)
-        if not repo.release(conn, assignment_id=assignment_id, annotator_id=principal.user_id,
-                            token=token, now=now):
+        if not repo.release(
+            conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
+        ):
             raise _refusal(row, principal)
 
 
-def skip(ctx: Context, *, principal: Principal, assignment_id: int, token: str,
-         reason: str) -> None:
+def skip(
+    ctx: Context, *, principal: Principal, assignment_id: int, token: str, reason: str
+) -> None:
     if not reason.strip():
         raise Invalid("reason: say why the assignment is skipped")
     now = clock.now()
     with ctx.db.write() as conn:
         row = _held(conn, principal, assignment_id)
-        if not repo.release(conn, assignment_id=assignment_id, annotator_id=principal.user_id,
-                            token=token, now=now):
+        if not repo.release(
+            conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
+        ):
             raise _refusal(row, principal)
         # The skip keeps this annotator from being handed the same assignment again.
-        repo.insert_skip(conn, assignment_id=assignment_id, annotator_id=principal.user_id,
-                         reason=reason, now=now)
+        repo.insert_skip(
+            conn,
+            assignment_id=assignment_id,
+            annotator_id=principal.user_id,
+            reason=reason,
+            now=now,
+        )
 
 
-def submit(ctx: Context, *, principal: Principal, assignment_id: int, token: str,
-           response: Any, time_spent_ms: int | None = None) -> dict[str, Any]:
+def submit(
+    ctx: Context,
+    *,
+    principal: Principal,
+    assignment_id: int,
+    token: str,
+    response: Any,
+    time_spent_ms: int | None = None,
+) -> dict[str, Any]:
     """Record a judgment; when the stage has all its judgments, the task completes.
 
     All of it is one transaction: the judgment, the assignment, the task, its callback job and
@@ -161,35 +196,63 @@ def submit(ctx: Context, *, principal: Principal, assignment_id: int, token: str
         assert task is not None
         kind = get_type(task.type)
         clean = kind.validate_response(task.params, response)
-        done = repo.mark_submitted(conn, assignment_id=assignment_id,
-                                   annotator_id=principal.user_id, token=token, now=now)
+        done = repo.mark_submitted(
+            conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
+        )
         if done is None:
             raise _refusal(row, principal)
-        repo.insert_judgment(conn, task_id=task.id, assignment_id=assignment_id,
-                             stage=row.stage, source="human", annotator_id=principal.user_id,
-                             response=clean, time_spent_ms=time_spent_ms, now=now)
+        repo.insert_judgment(
+            conn,
+            task_id=task.id,
+            assignment_id=assignment_id,
+            stage=row.stage,
+            source="human",
+            annotator_id=principal.user_id,
+            response=clean,
+            time_spent_ms=time_spent_ms,
+            now=now,
+        )
         completed = False
         if repo.unfinished_count(conn, task_id=task.id, stage=row.stage) == 0:
             judged = repo.stage_judgments(conn, task_id=task.id, stage=row.stage)
             final = kind.combine([j.response for j in judged])
             completed = _complete(conn, task, final, now, deadline)
-    return {"id": assignment_id, "status": "submitted", "task_id": task.id,
-            "task_status": TaskStatus.COMPLETED.value if completed else task.status}
+    return {
+        "id": assignment_id,
+        "status": "submitted",
+        "task_id": task.id,
+        "task_status": TaskStatus.COMPLETED.value if completed else task.status,
+    }
 
 
-def _complete(conn: Connection, task: Row[Any], response: dict[str, Any], now: Any,
-              deadline: timedelta) -> bool:
+def _complete(
+    conn: Connection, task: Row[Any], response: dict[str, Any], now: Any, deadline: timedelta
+) -> bool:
     n = tasks_repo.update_task(
-        conn, task_id=task.id, only_status=TaskStatus.PENDING.value,
-        values={"status": TaskStatus.COMPLETED.value, "response": response,
-                "completed_at": now, "updated_at": now})
+        conn,
+        task_id=task.id,
+        only_status=TaskStatus.PENDING.value,
+        values={
+            "status": TaskStatus.COMPLETED.value,
+            "response": response,
+            "completed_at": now,
+            "updated_at": now,
+        },
+    )
     if n != 1:
         return False
     if task.callback_url:
-        jobs_repo.enqueue(conn, kind="task_callback", payload={}, now=now,
-                          organization_id=task.organization_id, task_id=task.id,
-                          deadline_at=now + deadline)
+        jobs_repo.enqueue(
+            conn,
+            kind="task_callback",
+            payload={},
+            now=now,
+            organization_id=task.organization_id,
+            task_id=task.id,
+            deadline_at=now + deadline,
+        )
     if task.batch_id is not None:
-        batches_service.maybe_complete(conn, batch_id=task.batch_id, now=now,
-                                       callback_deadline=deadline)
+        batches_service.maybe_complete(
+            conn, batch_id=task.batch_id, now=now, callback_deadline=deadline
+        )
     return True

@@ -24,7 +24,7 @@ from assay.storage.repos import batches as batches_repo
 from assay.storage.repos import projects as projects_repo
 from assay.storage.repos import queue as queue_repo
 from assay.storage.repos import tasks as repo
-from assay.tasks.model import NewTask, TaskStatus, Tag, build_task
+from assay.tasks.model import NewTask, Tag, TaskStatus, build_task
 from assay.tasks.wire import task_json
 
 MAX_PAGE = 100
@@ -55,9 +55,14 @@ class _Lookups:
         return self.batches[name]
 
 
-def _prepare(ctx: Context, conn: Connection, scope: Scope, task_type: str,
-             payload: dict[str, Any], look: _Lookups) -> tuple[dict[str, Any], list[str],
-                                                               list[dict[str, Any]]]:
+def _prepare(
+    ctx: Context,
+    conn: Connection,
+    scope: Scope,
+    task_type: str,
+    payload: dict[str, Any],
+    look: _Lookups,
+) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
     project_name = payload.get("project")
     batch_name = payload.get("batch")
     batch = None
@@ -70,11 +75,14 @@ def _prepare(ctx: Context, conn: Connection, scope: Scope, task_type: str,
         if batch is not None and batch.project_id != project.id:
             raise Invalid(f"batch {batch_name!r} belongs to another project")
     elif batch is not None:
-        project = projects_repo.get_project(conn, scope=scope, id=batch.project_id)
-        assert project is not None
+        found = projects_repo.get_project(conn, scope=scope, id=batch.project_id)
+        assert found is not None  # batches.project_id is a foreign key
+        project = found
     else:
-        raise Invalid("project: field required (or give a batch)",
-                      details=[{"field": "project", "message": "field required"}])
+        raise Invalid(
+            "project: field required (or give a batch)",
+            details=[{"field": "project", "message": "field required"}],
+        )
     if project.type != task_type:
         raise Invalid(f"project {project.name!r} is for {project.type} tasks, not {task_type}")
     new: NewTask = build_task(task_type, payload, project.params)
@@ -83,20 +91,38 @@ def _prepare(ctx: Context, conn: Connection, scope: Scope, task_type: str,
     now = clock.now()
     tid = new_id()
     row = {
-        "id": tid, "organization_id": scope.organization_id, "is_test": scope.is_test,
-        "project_id": project.id, "batch_id": batch.id if batch is not None else None,
-        "type": task_type, "status": TaskStatus.PENDING.value, "params": new.params,
-        "instruction": new.instruction, "callback_url": new.common.callback_url,
-        "metadata": new.common.metadata, "unique_id": new.common.unique_id,
-        "priority": new.common.priority, "response": None, "customer_review_status": None,
-        "callback_succeeded": None, "created_at": now, "updated_at": now, "completed_at": None,
+        "id": tid,
+        "organization_id": scope.organization_id,
+        "is_test": scope.is_test,
+        "project_id": project.id,
+        "batch_id": batch.id if batch is not None else None,
+        "type": task_type,
+        "status": TaskStatus.PENDING.value,
+        "params": new.params,
+        "instruction": new.instruction,
+        "callback_url": new.common.callback_url,
+        "metadata": new.common.metadata,
+        "unique_id": new.common.unique_id,
+        "priority": new.common.priority,
+        "response": None,
+        "customer_review_status": None,
+        "callback_succeeded": None,
+        "created_at": now,
+        "updated_at": now,
+        "completed_at": None,
     }
     stage = Workflow.from_json(project.workflow).first
     held = batch is not None and batch.status == batches_service.STAGING
     assignments = [
-        {"task_id": tid, "project_id": project.id, "stage": stage.name,
-         "status": "held" if held else "open", "priority": new.common.priority,
-         "lease_count": 0, "created_at": now}
+        {
+            "task_id": tid,
+            "project_id": project.id,
+            "stage": stage.name,
+            "status": "held" if held else "open",
+            "priority": new.common.priority,
+            "lease_count": 0,
+            "created_at": now,
+        }
         for _ in range(judgments_for(new.params, stage))
     ]
     return row, list(new.common.tags), assignments
@@ -108,23 +134,28 @@ def _unique_conflict(exc: IntegrityError) -> Conflict:
     raise exc
 
 
-def create_task(ctx: Context, *, scope: Scope, task_type: str, payload: dict[str, Any]
-                ) -> dict[str, Any]:
+def create_task(
+    ctx: Context, *, scope: Scope, task_type: str, payload: dict[str, Any]
+) -> dict[str, Any]:
     ids = create_tasks(ctx, scope=scope, items=[(task_type, payload)])
     return get_task(ctx.db, scope=scope, task_id=ids[0], with_attempts=False)
 
 
-def create_tasks(ctx: Context, *, scope: Scope,
-                 items: list[tuple[str, dict[str, Any]]]) -> list[str]:
+def create_tasks(
+    ctx: Context, *, scope: Scope, items: list[tuple[str, dict[str, Any]]]
+) -> list[str]:
     """Create many tasks in one transaction: all of them, or (on any error) none."""
     look = _Lookups()
     try:
         with ctx.db.write() as conn:
-            rows, tags, assignments = [], [], []
+            rows: list[dict[str, Any]] = []
+            tags: list[tuple[str, str]] = []
+            assignments: list[dict[str, Any]] = []
             for i, (task_type, payload) in enumerate(items):
                 try:
                     row, row_tags, row_assignments = _prepare(
-                        ctx, conn, scope, task_type, payload, look)
+                        ctx, conn, scope, task_type, payload, look
+                    )
                 except (Invalid, NotFound) as exc:
                     if len(items) == 1:
                         raise
@@ -150,8 +181,9 @@ def _check_batch_unique_ids(rows: list[dict[str, Any]]) -> None:
             seen.add(uid)
 
 
-def _rows_json(conn: Connection, rows: list[Row[Any]], *, with_attempts: bool = False
-               ) -> list[dict[str, Any]]:
+def _rows_json(
+    conn: Connection, rows: list[Row[Any]], *, with_attempts: bool = False
+) -> list[dict[str, Any]]:
     ids = [r.id for r in rows]
     tags = repo.tags_for(conn, ids)
     audits = repo.audits_for(conn, ids)
@@ -159,9 +191,11 @@ def _rows_json(conn: Connection, rows: list[Row[Any]], *, with_attempts: bool = 
     batches = batches_repo.names_by_id(conn, {r.batch_id for r in rows if r.batch_id})
     return [
         task_json(
-            r._mapping, project=projects[r.project_id],
+            r._mapping,
+            project=projects[r.project_id],
             batch=batches.get(r.batch_id) if r.batch_id else None,
-            tags=tags.get(r.id, []), audits=audits.get(r.id, []),
+            tags=tags.get(r.id, []),
+            audits=audits.get(r.id, []),
             callback_attempts=repo.callback_attempts_for(conn, r.id) if with_attempts else None,
         )
         for r in rows
@@ -175,8 +209,9 @@ def _get_row(conn: Connection, scope: Scope, task_id: str, *, lock: bool = False
     return row
 
 
-def get_task(db: Database, *, scope: Scope, task_id: str, with_attempts: bool = True
-             ) -> dict[str, Any]:
+def get_task(
+    db: Database, *, scope: Scope, task_id: str, with_attempts: bool = True
+) -> dict[str, Any]:
     with db.read() as conn:
         return _rows_json(conn, [_get_row(conn, scope, task_id)], with_attempts=with_attempts)[0]
 
@@ -231,15 +266,21 @@ def list_tasks(db: Database, *, scope: Scope, q: TaskQuery) -> dict[str, Any]:
         rows = rows[: q.limit]
         total = repo.count_tasks(conn, scope=scope, f=f)
         docs = _rows_json(conn, rows)
-    out: dict[str, Any] = {"docs": docs, "total": total, "limit": q.limit, "offset": 0,
-                           "has_more": more}
+    out: dict[str, Any] = {
+        "docs": docs,
+        "total": total,
+        "limit": q.limit,
+        "offset": 0,
+        "has_more": more,
+    }
     if more:
         out["next_token"] = encode_token(rows[-1].id)
     return out
 
 
-def cancel_task(ctx: Context, *, scope: Scope, task_id: str, clear_unique_id: bool
-                ) -> dict[str, Any]:
+def cancel_task(
+    ctx: Context, *, scope: Scope, task_id: str, clear_unique_id: bool
+) -> dict[str, Any]:
     now = clock.now()
     with ctx.db.write() as conn:
         row = _get_row(conn, scope, task_id)
@@ -255,17 +296,22 @@ def cancel_task(ctx: Context, *, scope: Scope, task_id: str, clear_unique_id: bo
             raise Invalid("task is no longer pending")
         if row.batch_id is not None:
             batches_service.maybe_complete(
-                conn, batch_id=row.batch_id, now=now,
-                callback_deadline=timedelta(seconds=ctx.settings.callback_deadline_seconds))
+                conn,
+                batch_id=row.batch_id,
+                now=now,
+                callback_deadline=timedelta(seconds=ctx.settings.callback_deadline_seconds),
+            )
     return get_task(ctx.db, scope=scope, task_id=task_id)
 
 
-def set_metadata(db: Database, *, scope: Scope, task_id: str, metadata: dict[str, Any]
-                 ) -> dict[str, Any]:
+def set_metadata(
+    db: Database, *, scope: Scope, task_id: str, metadata: dict[str, Any]
+) -> dict[str, Any]:
     with db.write() as conn:
         _get_row(conn, scope, task_id)
-        repo.update_task(conn, task_id=task_id,
-                         values={"metadata": metadata, "updated_at": clock.now()})
+        repo.update_task(
+            conn, task_id=task_id, values={"metadata": metadata, "updated_at": clock.now()}
+        )
     return get_task(db, scope=scope, task_id=task_id)
 
 
@@ -280,8 +326,9 @@ def _check_tags(tags: list[Any]) -> list[str]:
     return out
 
 
-def change_tags(db: Database, *, scope: Scope, task_id: str, tags: list[Tag] | None,
-                mode: str) -> dict[str, Any]:
+def change_tags(
+    db: Database, *, scope: Scope, task_id: str, tags: list[Tag] | None, mode: str
+) -> dict[str, Any]:
     """``set`` replaces the tags, ``add`` adds, ``delete`` removes (all when none given)."""
     clean = _check_tags(list(tags)) if tags is not None else None
     with db.write() as conn:
@@ -297,38 +344,54 @@ def change_tags(db: Database, *, scope: Scope, task_id: str, tags: list[Tag] | N
     return get_task(db, scope=scope, task_id=task_id)
 
 
-def set_unique_id(db: Database, *, scope: Scope, task_id: str, unique_id: str | None
-                  ) -> dict[str, Any]:
+def set_unique_id(
+    db: Database, *, scope: Scope, task_id: str, unique_id: str | None
+) -> dict[str, Any]:
     if unique_id is not None and not (isinstance(unique_id, str) and 1 <= len(unique_id) <= 255):
         raise Invalid("unique_id: must be a string of 1 to 255 characters")
     try:
         with db.write() as conn:
             _get_row(conn, scope, task_id)
-            repo.update_task(conn, task_id=task_id,
-                             values={"unique_id": unique_id, "updated_at": clock.now()})
+            repo.update_task(
+                conn, task_id=task_id, values={"unique_id": unique_id, "updated_at": clock.now()}
+            )
     except IntegrityError:
         # 400 rather than 409: this is not a create route (see cancel_task).
         raise Invalid("unique_id: already used by another task") from None
     return get_task(db, scope=scope, task_id=task_id)
 
 
-def audit(db: Database, *, principal: Principal, task_id: str, accepted: bool,
-          comments: str | None) -> dict[str, Any]:
+def audit(
+    db: Database, *, principal: Principal, task_id: str, accepted: bool, comments: str | None
+) -> dict[str, Any]:
     now = clock.now()
     with db.write() as conn:
         row = _get_row(conn, principal.scope, task_id)
         if row.status != TaskStatus.COMPLETED:
             raise Invalid(f"task is {row.status}; only completed tasks can be audited")
-        repo.insert_audit(conn, task_id=task_id, user_id=principal.user_id, source="customer",
-                          accepted=accepted, comments=comments, now=now)
-        repo.update_task(conn, task_id=task_id, values={
-            "customer_review_status": "accepted" if accepted else "rejected",
-            "updated_at": now})
+        repo.insert_audit(
+            conn,
+            task_id=task_id,
+            user_id=principal.user_id,
+            source="customer",
+            accepted=accepted,
+            comments=comments,
+            now=now,
+        )
+        repo.update_task(
+            conn,
+            task_id=task_id,
+            values={
+                "customer_review_status": "accepted" if accepted else "rejected",
+                "updated_at": now,
+            },
+        )
     return get_task(db, scope=principal.scope, task_id=task_id)
 
 
-def iter_tasks(db: Database, *, scope: Scope, q: TaskQuery, page: int = 1000
-               ) -> Iterator[dict[str, Any]]:
+def iter_tasks(
+    db: Database, *, scope: Scope, q: TaskQuery, page: int = 1000
+) -> Iterator[dict[str, Any]]:
     """Every matching task in creation order, fetched ``page`` at a time (exports)."""
     after = decode_token(q.next_token) if q.next_token else None
     while True:

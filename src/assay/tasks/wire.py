@@ -15,13 +15,13 @@ def iso(dt: datetime | None) -> str | None:
 
 
 def task_json(
-    row: Mapping[str, Any],
+    row: Mapping[Any, Any],
     *,
     project: str,
     batch: str | None,
     tags: Sequence[str],
-    audits: Sequence[Mapping[str, Any]] = (),
-    callback_attempts: Sequence[Mapping[str, Any]] | None = None,
+    audits: Sequence[Mapping[Any, Any]] = (),
+    callback_attempts: Sequence[Mapping[Any, Any]] | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "task_id": row["id"],
@@ -57,7 +57,7 @@ def task_json(
     return out
 
 
-def audit_json(row: Mapping[str, Any]) -> dict[str, Any]:
+def audit_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {
         "audited_by": row.get("username"),
         "audited_at": iso(row["created_at"]),
@@ -67,7 +67,7 @@ def audit_json(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def callback_attempt_json(row: Mapping[str, Any]) -> dict[str, Any]:
+def callback_attempt_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {
         "attempt": row["attempt"],
         "url": row["url"],
@@ -78,7 +78,7 @@ def callback_attempt_json(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def project_json(row: Mapping[str, Any]) -> dict[str, Any]:
+def project_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     history = [
         {
             "version": h["version"],
@@ -103,7 +103,7 @@ def project_json(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def batch_json(row: Mapping[str, Any], *, project: str) -> dict[str, Any]:
+def batch_json(row: Mapping[Any, Any], *, project: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": row["name"],
         "project": project,

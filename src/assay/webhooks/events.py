@@ -17,21 +17,25 @@ import orjson
 
 
 def task_callback_body(task: dict[str, Any]) -> bytes:
-    return orjson.dumps({
-        "task": task,
-        "response": task.get("response"),
-        "task_id": task["task_id"],
-        "status": task["status"],
-    })
+    return orjson.dumps(
+        {
+            "task": task,
+            "response": task.get("response"),
+            "task_id": task["task_id"],
+            "status": task["status"],
+        }
+    )
 
 
 def batch_callback_body(batch: dict[str, Any], counts: dict[str, int]) -> bytes:
-    return orjson.dumps({
-        "batch": batch,
-        "name": batch["name"],
-        "status": batch["status"],
-        "task_counts": counts,
-    })
+    return orjson.dumps(
+        {
+            "batch": batch,
+            "name": batch["name"],
+            "status": batch["status"],
+            "task_counts": counts,
+        }
+    )
 
 
 def sign(secret: str, *, msg_id: str, timestamp: int, body: bytes) -> str:
@@ -40,8 +44,9 @@ def sign(secret: str, *, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(mac).decode()
 
 
-def headers(*, secret: str, auth_key: str, msg_id: str, timestamp: int, body: bytes
-            ) -> dict[str, str]:
+def headers(
+    *, secret: str, auth_key: str, msg_id: str, timestamp: int, body: bytes
+) -> dict[str, str]:
     return {
         "content-type": "application/json",
         "user-agent": "assay-callbacks/1",
@@ -54,4 +59,5 @@ def headers(*, secret: str, auth_key: str, msg_id: str, timestamp: int, body: by
 
 def backoff_seconds(attempt: int, *, base: float, cap: float, jitter: float) -> float:
     """Exponential backoff: base * 2^(attempt-1), capped, times a jitter factor in [1, 1.25)."""
-    return min(base * 2 ** max(attempt - 1, 0), cap) * (1 + 0.25 * jitter)
+    delay: float = min(base * 2.0 ** max(attempt - 1, 0), cap)
+    return delay * (1 + 0.25 * jitter)

@@ -35,8 +35,9 @@ class Worker:
         self.ctx = ctx
         self.id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
         self.concurrency = concurrency or ctx.settings.worker_concurrency
-        self.client = httpx.Client(follow_redirects=False,
-                                   limits=httpx.Limits(max_connections=self.concurrency * 2))
+        self.client = httpx.Client(
+            follow_redirects=False, limits=httpx.Limits(max_connections=self.concurrency * 2)
+        )
         self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="assay-job")
         s = ctx.settings
         # A claim must outlive the slowest attempt, or another worker would run it twice.
@@ -44,8 +45,9 @@ class Worker:
 
     def _claim(self, limit: int) -> list[Row[Any]]:
         with self.ctx.db.write() as conn:
-            return jobs_repo.claim(conn, worker_id=self.id, now=clock.now(), lease=self.lease,
-                                   limit=limit)
+            return jobs_repo.claim(
+                conn, worker_id=self.id, now=clock.now(), lease=self.lease, limit=limit
+            )
 
     def run_once(self) -> int:
         """Claim one round of due jobs, run them and wait for them; return how many ran."""
@@ -96,7 +98,8 @@ class Worker:
 def start_background(ctx: Context) -> tuple[threading.Thread, threading.Event, Worker]:
     stop = threading.Event()
     worker = Worker(ctx)
-    thread = threading.Thread(target=worker.run_forever, args=(stop,), name="assay-worker",
-                              daemon=True)
+    thread = threading.Thread(
+        target=worker.run_forever, args=(stop,), name="assay-worker", daemon=True
+    )
     thread.start()
     return thread, stop, worker

@@ -27,9 +27,15 @@ from assay.errors import Invalid
 from assay.queue import service
 from assay.tasks import service as tasks_service
 
-router = APIRouter(prefix="/api/v1", route_class=Route, tags=["work queue"],
-                   responses={**ERRORS, 409: {"description": "The lease expired, or the "
-                                              "assignment was submitted or canceled."}})
+router = APIRouter(
+    prefix="/api/v1",
+    route_class=Route,
+    tags=["work queue"],
+    responses={
+        **ERRORS,
+        409: {"description": "The lease expired, or the assignment was submitted or canceled."},
+    },
+)
 
 
 @router.get("/queue", response_model=list[QueueEntry], operation_id="my_queue")
@@ -46,60 +52,84 @@ def lease_next(body: LeaseRequest, ctx: ContextDep, principal: PrincipalDep) -> 
     Keep the ``lease_token``: heartbeat, submit, skip and release need it.
     """
     QueuePolicy.work(principal)
-    found = service.lease_next(ctx, principal=principal, project=body.project,
-                               lease_seconds=body.lease_seconds)
+    found = service.lease_next(
+        ctx, principal=principal, project=body.project, lease_seconds=body.lease_seconds
+    )
     return ok({"assignment": found})
 
 
-@router.get("/assignments/{assignment_id}", response_model=AssignmentRead,
-            operation_id="get_assignment")
+@router.get(
+    "/assignments/{assignment_id}", response_model=AssignmentRead, operation_id="get_assignment"
+)
 def get_assignment(assignment_id: int, ctx: ContextDep, principal: PrincipalDep) -> Response:
     QueuePolicy.work(principal)
     return ok(service.get_assignment(ctx, principal=principal, assignment_id=assignment_id))
 
 
-@router.post("/assignments/{assignment_id}/heartbeat", response_model=HeartbeatRead,
-             operation_id="heartbeat")
-def heartbeat(assignment_id: int, body: Heartbeat, ctx: ContextDep,
-              principal: PrincipalDep) -> Response:
+@router.post(
+    "/assignments/{assignment_id}/heartbeat", response_model=HeartbeatRead, operation_id="heartbeat"
+)
+def heartbeat(
+    assignment_id: int, body: Heartbeat, ctx: ContextDep, principal: PrincipalDep
+) -> Response:
     """Extend a live lease; an expired one cannot be revived (409 ``lease_expired``)."""
     QueuePolicy.work(principal)
-    return ok(service.heartbeat(ctx, principal=principal, assignment_id=assignment_id,
-                                token=body.lease_token, lease_seconds=body.lease_seconds))
+    return ok(
+        service.heartbeat(
+            ctx,
+            principal=principal,
+            assignment_id=assignment_id,
+            token=body.lease_token,
+            lease_seconds=body.lease_seconds,
+        )
+    )
 
 
-@router.post("/assignments/{assignment_id}/submit", response_model=SubmitRead,
-             operation_id="submit")
-def submit(assignment_id: int, body: Submit, ctx: ContextDep, principal: PrincipalDep
-           ) -> Response:
+@router.post(
+    "/assignments/{assignment_id}/submit", response_model=SubmitRead, operation_id="submit"
+)
+def submit(assignment_id: int, body: Submit, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Submit a response under a live lease; it is checked against the task's params."""
     QueuePolicy.work(principal)
-    return ok(service.submit(ctx, principal=principal, assignment_id=assignment_id,
-                             token=body.lease_token, response=body.response,
-                             time_spent_ms=body.time_spent_ms))
+    return ok(
+        service.submit(
+            ctx,
+            principal=principal,
+            assignment_id=assignment_id,
+            token=body.lease_token,
+            response=body.response,
+            time_spent_ms=body.time_spent_ms,
+        )
+    )
 
 
 @router.post("/assignments/{assignment_id}/skip", operation_id="skip")
 def skip(assignment_id: int, body: Skip, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Give the assignment back with a reason; it will not come back to the caller."""
     QueuePolicy.work(principal)
-    service.skip(ctx, principal=principal, assignment_id=assignment_id,
-                 token=body.lease_token, reason=body.reason)
+    service.skip(
+        ctx,
+        principal=principal,
+        assignment_id=assignment_id,
+        token=body.lease_token,
+        reason=body.reason,
+    )
     return ok({"id": assignment_id, "status": "skipped"})
 
 
 @router.post("/assignments/{assignment_id}/release", operation_id="release")
-def release(assignment_id: int, body: LeaseToken, ctx: ContextDep,
-            principal: PrincipalDep) -> Response:
+def release(
+    assignment_id: int, body: LeaseToken, ctx: ContextDep, principal: PrincipalDep
+) -> Response:
     """Give the assignment back to the queue (leaving the page, say)."""
     QueuePolicy.work(principal)
-    service.release(ctx, principal=principal, assignment_id=assignment_id,
-                    token=body.lease_token)
+    service.release(ctx, principal=principal, assignment_id=assignment_id, token=body.lease_token)
     return ok({"id": assignment_id, "status": "released"})
 
 
-@router.post("/tasks/bulk", response_model=BulkRead, operation_id="bulk_create_tasks",
-             tags=["tasks"])
+@router.post(
+    "/tasks/bulk", response_model=BulkRead, operation_id="bulk_create_tasks", tags=["tasks"]
+)
 def bulk_create(body: BulkCreate, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Create up to 1000 tasks in one transaction: all of them or, on any error, none."""
     RequesterPolicy.manage(principal)
@@ -110,5 +140,4 @@ def bulk_create(body: BulkCreate, ctx: ContextDep, principal: PrincipalDep) -> R
         if not isinstance(kind, str):
             raise Invalid(f"tasks.{i}.type: field required")
         items.append((kind, payload))
-    return ok({"task_ids": tasks_service.create_tasks(ctx, scope=principal.scope,
-                                                      items=items)})
+    return ok({"task_ids": tasks_service.create_tasks(ctx, scope=principal.scope, items=items)})

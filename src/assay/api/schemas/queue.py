@@ -73,9 +73,11 @@ class Skip(LeaseToken):
 
 class BulkCreate(BaseModel):
     tasks: list[dict[str, Any]] = Field(
-        min_length=1, max_length=1000,
+        min_length=1,
+        max_length=1000,
         description="Each item is a flat create payload (as for POST /v1/task/{type}) "
-                    "plus its `type`.")
+        "plus its `type`.",
+    )
 
 
 class BulkRead(BaseModel):

@@ -63,7 +63,8 @@ class ProjectCreate(BaseModel):
     type: str = Field(description="Task type of the project's tasks, e.g. categorization.")
     name: str = Field(min_length=1, max_length=255)
     params: dict[str, Any] | None = Field(
-        default=None, description="Defaults for the params of every task of the project.")
+        default=None, description="Defaults for the params of every task of the project."
+    )
     rapid: bool = False
     studio: bool = False
     datasetId: str | None = None

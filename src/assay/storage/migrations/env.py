@@ -8,18 +8,23 @@ from sqlalchemy import create_engine, pool
 from assay.storage.tables import metadata
 
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
-assert url, "sqlalchemy.url must be set (assay.storage.migrate.alembic_config does)"
+
+
+def _url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("sqlalchemy.url must be set (assay.storage.migrate.alembic_config)")
+    return url
 
 
 def run_offline() -> None:
-    context.configure(url=url, target_metadata=metadata, render_as_batch=True)
+    context.configure(url=_url(), target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_online() -> None:
-    engine = create_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(_url(), poolclass=pool.NullPool)
     with engine.connect() as conn:
         # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table.
         context.configure(

@@ -18,22 +18,48 @@ def _scoped(scope: Scope) -> Any:
     )
 
 
-def insert_batch(conn: Connection, *, scope: Scope, project_id: int, name: str, status: str,
-                 callback_url: str | None, metadata: dict[str, Any], calibration: bool,
-                 self_label: bool, now: datetime) -> int:
-    return int(conn.execute(
-        insert(batches).values(
-            organization_id=scope.organization_id, is_test=scope.is_test,
-            project_id=project_id, name=name, status=status, callback_url=callback_url,
-            metadata=metadata, calibration_batch=calibration, self_label_batch=self_label,
-            created_at=now,
-        ).returning(batches.c.id)
-    ).scalar_one())
+def insert_batch(
+    conn: Connection,
+    *,
+    scope: Scope,
+    project_id: int,
+    name: str,
+    status: str,
+    callback_url: str | None,
+    metadata: dict[str, Any],
+    calibration: bool,
+    self_label: bool,
+    now: datetime,
+) -> int:
+    return int(
+        conn.execute(
+            insert(batches)
+            .values(
+                organization_id=scope.organization_id,
+                is_test=scope.is_test,
+                project_id=project_id,
+                name=name,
+                status=status,
+                callback_url=callback_url,
+                metadata=metadata,
+                calibration_batch=calibration,
+                self_label_batch=self_label,
+                created_at=now,
+            )
+            .returning(batches.c.id)
+        ).scalar_one()
+    )
 
 
-def get_batch(conn: Connection, *, scope: Scope, name: str | None = None,
-              id: int | None = None, lock: bool = False, share: bool = False
-              ) -> Row[Any] | None:
+def get_batch(
+    conn: Connection,
+    *,
+    scope: Scope,
+    name: str | None = None,
+    id: int | None = None,
+    lock: bool = False,
+    share: bool = False,
+) -> Row[Any] | None:
     q = select(batches).where(_scoped(scope))
     q = q.where(batches.c.name == name) if name is not None else q.where(batches.c.id == id)
     if lock or share:
@@ -70,8 +96,9 @@ def _filtered(q: Any, scope: Scope, f: BatchFilter) -> Any:
     return q
 
 
-def list_batches(conn: Connection, *, scope: Scope, f: BatchFilter, offset: int, limit: int
-                 ) -> tuple[list[Row[Any]], int]:
+def list_batches(
+    conn: Connection, *, scope: Scope, f: BatchFilter, offset: int, limit: int
+) -> tuple[list[Row[Any]], int]:
     rows = conn.execute(
         _filtered(select(batches), scope, f).order_by(batches.c.id).offset(offset).limit(limit)
     )
@@ -94,8 +121,7 @@ def task_counts(conn: Connection, *, batch_id: int) -> dict[str, int]:
 
 def has_pending_tasks(conn: Connection, *, batch_id: int) -> bool:
     row = conn.execute(
-        select(tasks.c.id).where(tasks.c.batch_id == batch_id, tasks.c.status == "pending")
-        .limit(1)
+        select(tasks.c.id).where(tasks.c.batch_id == batch_id, tasks.c.status == "pending").limit(1)
     ).first()
     return row is not None
 

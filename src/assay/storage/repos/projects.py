@@ -17,27 +17,47 @@ def _scoped(scope: Scope) -> Any:
     )
 
 
-def insert_project(conn: Connection, *, scope: Scope, name: str, type: str,
-                   params: dict[str, Any], param_history: list[dict[str, Any]],
-                   workflow: list[dict[str, Any]], now: datetime) -> int:
-    return int(conn.execute(
-        insert(projects).values(
-            organization_id=scope.organization_id, is_test=scope.is_test, name=name, type=type,
-            params=params, param_history=param_history, workflow=workflow,
-            created_at=now, updated_at=now,
-        ).returning(projects.c.id)
-    ).scalar_one())
+def insert_project(
+    conn: Connection,
+    *,
+    scope: Scope,
+    name: str,
+    type: str,
+    params: dict[str, Any],
+    param_history: list[dict[str, Any]],
+    workflow: list[dict[str, Any]],
+    now: datetime,
+) -> int:
+    return int(
+        conn.execute(
+            insert(projects)
+            .values(
+                organization_id=scope.organization_id,
+                is_test=scope.is_test,
+                name=name,
+                type=type,
+                params=params,
+                param_history=param_history,
+                workflow=workflow,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(projects.c.id)
+        ).scalar_one()
+    )
 
 
-def get_project(conn: Connection, *, scope: Scope, name: str | None = None,
-                id: int | None = None) -> Row[Any] | None:
+def get_project(
+    conn: Connection, *, scope: Scope, name: str | None = None, id: int | None = None
+) -> Row[Any] | None:
     q = select(projects).where(_scoped(scope))
     q = q.where(projects.c.name == name) if name is not None else q.where(projects.c.id == id)
     return conn.execute(q).first()
 
 
-def list_projects(conn: Connection, *, scope: Scope, include_archived: bool = True
-                  ) -> list[Row[Any]]:
+def list_projects(
+    conn: Connection, *, scope: Scope, include_archived: bool = True
+) -> list[Row[Any]]:
     q = select(projects).where(_scoped(scope)).order_by(projects.c.id)
     if not include_archived:
         q = q.where(projects.c.archived.is_(False))

@@ -14,8 +14,9 @@ from assay.accounts.model import Scope
 from assay.storage.tables import callback_attempts, task_audits, task_tags, tasks, users
 
 
-def insert_tasks(conn: Connection, rows: Sequence[dict[str, Any]],
-                 tags: Sequence[tuple[str, str]]) -> None:
+def insert_tasks(
+    conn: Connection, rows: Sequence[dict[str, Any]], tags: Sequence[tuple[str, str]]
+) -> None:
     """Insert many tasks in one executemany; ``tags`` are (task_id, tag) pairs."""
     if rows:
         conn.execute(insert(tasks), list(rows))
@@ -23,8 +24,9 @@ def insert_tasks(conn: Connection, rows: Sequence[dict[str, Any]],
         conn.execute(insert(task_tags), [{"task_id": t, "tag": g} for t, g in tags])
 
 
-def get_task(conn: Connection, *, scope: Scope, task_id: str, lock: bool = False
-             ) -> Row[Any] | None:
+def get_task(
+    conn: Connection, *, scope: Scope, task_id: str, lock: bool = False
+) -> Row[Any] | None:
     q = select(tasks).where(
         tasks.c.id == task_id,
         tasks.c.organization_id == scope.organization_id,
@@ -89,8 +91,9 @@ def _filtered(q: Any, scope: Scope, f: TaskFilter) -> Any:
     return q
 
 
-def list_tasks(conn: Connection, *, scope: Scope, f: TaskFilter, after: str | None,
-               limit: int) -> list[Row[Any]]:
+def list_tasks(
+    conn: Connection, *, scope: Scope, f: TaskFilter, after: str | None, limit: int
+) -> list[Row[Any]]:
     q = _filtered(select(tasks), scope, f)
     if after is not None:
         q = q.where(tasks.c.id > after)
@@ -139,8 +142,9 @@ def callback_attempts_for(conn: Connection, task_id: str) -> list[dict[str, Any]
     return [dict(r._mapping) for r in rows]
 
 
-def update_task(conn: Connection, *, task_id: str, values: dict[str, Any],
-                only_status: str | None = None) -> int:
+def update_task(
+    conn: Connection, *, task_id: str, values: dict[str, Any], only_status: str | None = None
+) -> int:
     q = update(tasks).where(tasks.c.id == task_id)
     if only_status is not None:
         q = q.where(tasks.c.status == only_status)
@@ -161,8 +165,23 @@ def remove_tags(conn: Connection, *, task_id: str, tags: Sequence[str] | None) -
     conn.execute(q)
 
 
-def insert_audit(conn: Connection, *, task_id: str, user_id: int, source: str, accepted: bool,
-                 comments: str | None, now: datetime) -> None:
-    conn.execute(insert(task_audits).values(
-        task_id=task_id, user_id=user_id, source=source, accepted=accepted,
-        comments=comments, created_at=now))
+def insert_audit(
+    conn: Connection,
+    *,
+    task_id: str,
+    user_id: int,
+    source: str,
+    accepted: bool,
+    comments: str | None,
+    now: datetime,
+) -> None:
+    conn.execute(
+        insert(task_audits).values(
+            task_id=task_id,
+            user_id=user_id,
+            source=source,
+            accepted=accepted,
+            comments=comments,
+            created_at=now,
+        )
+    )

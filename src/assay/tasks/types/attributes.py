@@ -35,7 +35,7 @@ def check_specs(specs: AttributeSpecs, field: str) -> None:
             if len(set(spec.choices)) != len(spec.choices):
                 raise invalid(f"{where}.choices", "duplicate choice")
         elif spec.choices is not None:
-            raise invalid(f"{where}.choices", f"only category attributes have choices")
+            raise invalid(f"{where}.choices", "only category attributes have choices")
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
             raise invalid(where, "min is greater than max")
 

@@ -86,5 +86,5 @@ class TaskType(Generic[P, R]):
     def check_params(self, params: P) -> None:
         """Cross-field rules on params; raise ``Invalid`` naming the field."""
 
-    def check_response(self, params: P, response: R) -> dict[str, Any]:
+    def check_response(self, params: P, response: R) -> dict[str, Any]:  # noqa: ARG002
         return response.model_dump(mode="json", exclude_none=True)

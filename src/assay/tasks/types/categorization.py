@@ -52,10 +52,14 @@ class Categorization(TaskType[CategorizationParams, CategorizationResponse]):
         self, params: CategorizationParams, response: CategorizationResponse
     ) -> dict[str, Any]:
         if params.categories is not None:
-            return {"category": _check_pick(
-                response.category, flatten(params.categories), params.allow_multiple,
-                "response.category",
-            )}
+            return {
+                "category": _check_pick(
+                    response.category,
+                    flatten(params.categories),
+                    params.allow_multiple,
+                    "response.category",
+                )
+            }
         picks: dict[str, Any] = {}
         given = response.taxonomies or {}
         assert params.taxonomies is not None

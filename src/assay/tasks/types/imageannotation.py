@@ -118,58 +118,66 @@ class ImageAnnotation(TaskType[ImageAnnotationParams, ImageAnnotationResponse]):
                 raise invalid(f"{where}.uuid", "duplicate uuid")
             seen.add(uid)
             _check_shape(ann, spec, where)
-            check_values(params.annotation_attributes, ann.attributes, ann.label,
-                         f"{where}.attributes")
+            check_values(
+                params.annotation_attributes, ann.attributes, ann.label, f"{where}.attributes"
+            )
             body = ann.model_dump(mode="json", exclude_none=True)
             body["uuid"] = uid
             out.append(body)
         return {"annotations": out}
 
 
-def _declared(params: ImageAnnotationParams) -> dict[str, Any]:
+def _declared(params: ImageAnnotationParams) -> dict[str, GeometrySpec]:
     g = params.geometries
     pairs = {"box": g.box, "polygon": g.polygon, "line": g.line, "point": g.point}
     return {k: v for k, v in pairs.items() if v is not None}
 
 
-def _check_shape(ann: Annotation, spec: Any, where: str) -> None:
-    fields = {
-        "box": ("left", "top", "width", "height"),
-        "point": ("x", "y"),
-        "polygon": ("vertices",),
-        "line": ("vertices",),
-    }[ann.type]
+_FIELDS = {
+    "box": ("left", "top", "width", "height"),
+    "point": ("x", "y"),
+    "polygon": ("vertices",),
+    "line": ("vertices",),
+}
+_ALL_FIELDS = {"left", "top", "width", "height", "rotation", "vertices", "x", "y"}
+
+
+def _check_shape(ann: Annotation, spec: GeometrySpec, where: str) -> None:
+    fields = _FIELDS[ann.type]
     for name in fields:
         if getattr(ann, name) is None:
             raise invalid(f"{where}.{name}", f"required for a {ann.type}")
-    others = {"left", "top", "width", "height", "rotation", "vertices", "x", "y"} - set(fields)
-    if ann.type == "box":
-        others.discard("rotation")
-    for name in others:
+    others = _ALL_FIELDS - set(fields) - ({"rotation"} if ann.type == "box" else set())
+    for name in sorted(others):
         if getattr(ann, name) is not None:
             raise invalid(f"{where}.{name}", f"not a field of a {ann.type}")
     if ann.type == "box":
-        assert ann.width is not None and ann.height is not None
-        if ann.width < max(spec.min_width, 0) or ann.width <= 0:
-            raise invalid(f"{where}.width", f"must be positive and >= {spec.min_width}")
-        if ann.height < max(spec.min_height, 0) or ann.height <= 0:
-            raise invalid(f"{where}.height", f"must be positive and >= {spec.min_height}")
-        if ann.rotation and not spec.can_rotate:
-            raise invalid(f"{where}.rotation", "this task's boxes cannot rotate")
-        if spec.integer_pixels and not all(
-            float(v).is_integer() for v in (ann.left, ann.top, ann.width, ann.height)
-        ):
-            raise invalid(where, "box coordinates must be whole pixels")
+        _check_box(ann, spec, where)
     elif ann.type in ("polygon", "line"):
-        assert ann.vertices is not None
-        n = len(ann.vertices)
-        low = max(spec.min_vertices or 0, _MIN_VERTICES[ann.type])
-        if n < low:
-            raise invalid(f"{where}.vertices", f"needs at least {low} vertices")
-        if spec.max_vertices is not None and n > spec.max_vertices:
-            raise invalid(f"{where}.vertices", f"allows at most {spec.max_vertices} vertices")
-        if ann.type == "polygon" and _area(ann.vertices) == 0:
-            raise invalid(f"{where}.vertices", "polygon has zero area")
+        _check_path(ann, spec, where)
+
+
+def _check_box(ann: Annotation, spec: GeometrySpec, where: str) -> None:
+    for name, low in (("width", spec.min_width), ("height", spec.min_height)):
+        value = getattr(ann, name)
+        if value <= 0 or value < low:
+            raise invalid(f"{where}.{name}", f"must be positive and >= {low:g}")
+    if ann.rotation and not spec.can_rotate:
+        raise invalid(f"{where}.rotation", "this task's boxes cannot rotate")
+    coords = (ann.left, ann.top, ann.width, ann.height)
+    if spec.integer_pixels and not all(float(v or 0).is_integer() for v in coords):
+        raise invalid(where, "box coordinates must be whole pixels")
+
+
+def _check_path(ann: Annotation, spec: GeometrySpec, where: str) -> None:
+    vertices = ann.vertices or []
+    low = max(spec.min_vertices or 0, _MIN_VERTICES[ann.type])
+    if len(vertices) < low:
+        raise invalid(f"{where}.vertices", f"needs at least {low} vertices")
+    if spec.max_vertices is not None and len(vertices) > spec.max_vertices:
+        raise invalid(f"{where}.vertices", f"allows at most {spec.max_vertices} vertices")
+    if ann.type == "polygon" and _area(vertices) == 0:
+        raise invalid(f"{where}.vertices", "polygon has zero area")
 
 
 def _area(vertices: list[Vertex]) -> float:

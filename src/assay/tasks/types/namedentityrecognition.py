@@ -48,7 +48,7 @@ class NamedEntityRecognition(TaskType[NerParams, NerResponse]):
     def check_response(self, params: NerParams, response: NerResponse) -> dict[str, Any]:
         labels = {label.name for label in params.labels}
         n = len(params.text)
-        out = []
+        out: list[dict[str, Any]] = []
         seen: set[tuple[int, int, str]] = set()
         spans = sorted(response.annotations, key=lambda s: (s.start, s.end, s.label))
         for i, span in enumerate(spans):
@@ -59,13 +59,20 @@ class NamedEntityRecognition(TaskType[NerParams, NerResponse]):
                 raise invalid(f"{where}.label", f"{span.label!r} is not a label of this task")
             piece = params.text[span.start : span.end]
             if span.text is not None and span.text != piece:
-                raise invalid(f"{where}.text", f"does not match the text at the offsets ({piece!r})")
+                raise invalid(f"{where}.text", f"does not match the text there ({piece!r})")
             key = (span.start, span.end, span.label)
             if key in seen:
                 raise invalid(where, "the same span and label twice")
             seen.add(key)
             if not params.allow_overlap and out and span.start < out[-1]["end"]:
                 raise invalid(where, "overlaps another span (allow_overlap is false)")
-            out.append({"id": span.id or f"span-{i}", "start": span.start, "end": span.end,
-                        "label": span.label, "text": piece})
+            out.append(
+                {
+                    "id": span.id or f"span-{i}",
+                    "start": span.start,
+                    "end": span.end,
+                    "label": span.label,
+                    "text": piece,
+                }
+            )
         return {"annotations": out}

@@ -143,8 +143,10 @@ def _check(spec: FormField, value: Any, where: str) -> Any:
             raise invalid(where, f"{value!r} is not one of {allowed}")
         return value
     if spec.type == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
         ):
             raise invalid(where, "must be a finite number")
         if spec.min is not None and value < spec.min:

@@ -30,31 +30,55 @@ def upload(
 ) -> Response:
     """Upload a file (multipart part ``file``); use its ``attachment_url`` in tasks."""
     FilePolicy.upload(principal)
-    return ok(service.upload(
-        ctx, scope=principal.scope, stream=file.file, filename=file.filename or "file",
-        content_type=file.content_type,
-        fields={"display_name": display_name, "reference_id": reference_id,
-                "project_name": project_name}))
+    return ok(
+        service.upload(
+            ctx,
+            scope=principal.scope,
+            stream=file.file,
+            filename=file.filename or "file",
+            content_type=file.content_type,
+            fields={
+                "display_name": display_name,
+                "reference_id": reference_id,
+                "project_name": project_name,
+            },
+        )
+    )
 
 
 @router.post("/files/import", response_model=FileRead, operation_id="import_file")
 def import_file(body: FileImport, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Fetch a file from a URL and keep a copy (private addresses are refused)."""
     FilePolicy.upload(principal)
-    return ok(service.import_url(
-        ctx, scope=principal.scope, url=body.file_url,
-        fields={"display_name": body.display_name, "reference_id": body.reference_id,
-                "project_name": body.project_name}))
+    return ok(
+        service.import_url(
+            ctx,
+            scope=principal.scope,
+            url=body.file_url,
+            fields={
+                "display_name": body.display_name,
+                "reference_id": body.reference_id,
+                "project_name": body.project_name,
+            },
+        )
+    )
 
 
-@router.get("/files/{file_id}", operation_id="get_file",
-            responses={200: {"content": {"application/octet-stream": {}}}})
+@router.get(
+    "/files/{file_id}",
+    operation_id="get_file",
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
 def get_file(file_id: str, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """The file's bytes, for callers of the organization (and environment) that owns it."""
     FilePolicy.read(principal)
     row, chunks = service.open_file(ctx, scope=principal.scope, file_id=file_id)
-    return StreamingResponse(chunks, media_type=row["content_type"], headers={
-        "content-length": str(row["size_bytes"]),
-        "cache-control": "private, max-age=3600",
-        "x-content-type-options": "nosniff",
-    })
+    return StreamingResponse(
+        chunks,
+        media_type=row["content_type"],
+        headers={
+            "content-length": str(row["size_bytes"]),
+            "cache-control": "private, max-age=3600",
+            "x-content-type-options": "nosniff",
+        },
+    )

@@ -25,9 +25,17 @@ router = APIRouter(prefix="/v1", route_class=Route, tags=["projects"], responses
 def create_project(body: ProjectCreate, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Create a project; its ``params`` are the defaults of its tasks' params."""
     RequesterPolicy.manage(principal)
-    return ok(service.create_project(ctx.db, scope=principal.scope, name=body.name,
-                                     task_type=body.type, params=body.params,
-                                     rapid=body.rapid, studio=body.studio))
+    return ok(
+        service.create_project(
+            ctx.db,
+            scope=principal.scope,
+            name=body.name,
+            task_type=body.type,
+            params=body.params,
+            rapid=body.rapid,
+            studio=body.studio,
+        )
+    )
 
 
 @router.get("/projects", response_model=list[ProjectRead], operation_id="list_projects")
@@ -42,18 +50,26 @@ def get_project(name: str, ctx: ContextDep, principal: PrincipalDep) -> Response
     return ok(service.get_project(ctx.db, scope=principal.scope, name=unquote(name)))
 
 
-@router.post("/projects/{name}/setParams", response_model=ProjectRead,
-             operation_id="set_project_params", openapi_extra=json_body_of({"type": "object"}))
-def set_params(name: str, body: Annotated[dict[str, Any], Depends(json_object)],
-               ctx: ContextDep, principal: PrincipalDep) -> Response:
+@router.post(
+    "/projects/{name}/setParams",
+    response_model=ProjectRead,
+    operation_id="set_project_params",
+    openapi_extra=json_body_of({"type": "object"}),
+)
+def set_params(
+    name: str,
+    body: Annotated[dict[str, Any], Depends(json_object)],
+    ctx: ContextDep,
+    principal: PrincipalDep,
+) -> Response:
     """Change a project's params (flat or under ``params``); ``param_history`` grows."""
     RequesterPolicy.manage(principal)
-    return ok(service.set_params(ctx.db, scope=principal.scope, name=unquote(name),
-                                 changes=body))
+    return ok(service.set_params(ctx.db, scope=principal.scope, name=unquote(name), changes=body))
 
 
 @router.get("/projects/{name}/taskTemplates", operation_id="get_project_template")
 def task_templates(name: str, principal: PrincipalDep) -> Response:
     """Scale's task templates belong to its Studio product, which Assay does not have."""
+    del name  # part of Scale's path; refused whatever the project
     RequesterPolicy.manage(principal)
     raise NotEnabled("task templates are not available on this server")

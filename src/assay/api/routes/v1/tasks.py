@@ -32,16 +32,22 @@ def _add_create(task_type: str) -> None:
 
     def create(ctx: ContextDep, principal: PrincipalDep, payload: Body) -> Response:
         RequesterPolicy.manage(principal)
-        return ok(service.create_task(ctx, scope=principal.scope, task_type=task_type,
-                                      payload=payload))
+        return ok(
+            service.create_task(ctx, scope=principal.scope, task_type=task_type, payload=payload)
+        )
 
     router.add_api_route(
-        f"/task/{task_type}", create, methods=["POST"], response_model=TaskRead,
-        operation_id=f"create_{task_type}_task", summary=f"Create a {task_type} task",
+        f"/task/{task_type}",
+        create,
+        methods=["POST"],
+        response_model=TaskRead,
+        operation_id=f"create_{task_type}_task",
+        summary=f"Create a {task_type} task",
         description=kind.description + " Common keys and params are sent flat; params "
         "missing here are taken from the project's params.",
-        openapi_extra=flat_body(f"{task_type.capitalize()}TaskCreate",
-                                [TaskCommon, kind.params_model], kind.description),
+        openapi_extra=flat_body(
+            f"{task_type.capitalize()}TaskCreate", [TaskCommon, kind.params_model], kind.description
+        ),
     )
 
 
@@ -52,8 +58,9 @@ for _name in TASK_TYPES:
 @router.post("/task/{task_type}", include_in_schema=False)
 def create_unknown(task_type: str, principal: PrincipalDep) -> Response:
     RequesterPolicy.manage(principal)
-    raise Invalid(f"unknown task type {task_type!r}; this server supports: "
-                  f"{', '.join(sorted(TASK_TYPES))}")
+    raise Invalid(
+        f"unknown task type {task_type!r}; this server supports: {', '.join(sorted(TASK_TYPES))}"
+    )
 
 
 @router.get("/task/{task_id}", response_model=TaskRead, operation_id="get_task")
@@ -64,52 +71,72 @@ def get_task(task_id: str, ctx: ContextDep, principal: PrincipalDep) -> Response
 
 
 @router.post("/task/{task_id}/cancel", response_model=TaskRead, operation_id="cancel_task")
-def cancel_task(task_id: str, ctx: ContextDep, principal: PrincipalDep,
-                clear_unique_id: bool = False) -> Response:
+def cancel_task(
+    task_id: str, ctx: ContextDep, principal: PrincipalDep, clear_unique_id: bool = False
+) -> Response:
     """Cancel a pending task (400 if it is completed or canceled already)."""
     RequesterPolicy.manage(principal)
-    return ok(service.cancel_task(ctx, scope=principal.scope, task_id=task_id,
-                                  clear_unique_id=clear_unique_id))
+    return ok(
+        service.cancel_task(
+            ctx, scope=principal.scope, task_id=task_id, clear_unique_id=clear_unique_id
+        )
+    )
 
 
 @router.post("/task/{task_id}/audit", response_model=TaskRead, operation_id="audit_task")
-def audit_task(task_id: str, body: AuditCreate, ctx: ContextDep,
-               principal: PrincipalDep) -> Response:
+def audit_task(
+    task_id: str, body: AuditCreate, ctx: ContextDep, principal: PrincipalDep
+) -> Response:
     """Accept or reject a completed task, as a customer audit."""
     RequesterPolicy.manage(principal)
-    return ok(service.audit(ctx.db, principal=principal, task_id=task_id,
-                            accepted=body.accepted, comments=body.comments))
+    return ok(
+        service.audit(
+            ctx.db,
+            principal=principal,
+            task_id=task_id,
+            accepted=body.accepted,
+            comments=body.comments,
+        )
+    )
 
 
-@router.post("/task/{task_id}/unique_id", response_model=TaskRead,
-             operation_id="set_task_unique_id")
-def set_unique_id(task_id: str, body: UniqueIdSet, ctx: ContextDep,
-                  principal: PrincipalDep) -> Response:
+@router.post(
+    "/task/{task_id}/unique_id", response_model=TaskRead, operation_id="set_task_unique_id"
+)
+def set_unique_id(
+    task_id: str, body: UniqueIdSet, ctx: ContextDep, principal: PrincipalDep
+) -> Response:
     RequesterPolicy.manage(principal)
-    return ok(service.set_unique_id(ctx.db, scope=principal.scope, task_id=task_id,
-                                    unique_id=body.unique_id))
+    return ok(
+        service.set_unique_id(
+            ctx.db, scope=principal.scope, task_id=task_id, unique_id=body.unique_id
+        )
+    )
 
 
-@router.delete("/task/{task_id}/unique_id", response_model=TaskRead,
-               operation_id="clear_task_unique_id")
+@router.delete(
+    "/task/{task_id}/unique_id", response_model=TaskRead, operation_id="clear_task_unique_id"
+)
 def clear_unique_id(task_id: str, ctx: ContextDep, principal: PrincipalDep) -> Response:
     RequesterPolicy.manage(principal)
-    return ok(service.set_unique_id(ctx.db, scope=principal.scope, task_id=task_id,
-                                    unique_id=None))
+    return ok(service.set_unique_id(ctx.db, scope=principal.scope, task_id=task_id, unique_id=None))
 
 
-@router.post("/task/{task_id}/setMetadata", response_model=TaskRead,
-             operation_id="set_task_metadata",
-             openapi_extra=json_body_of({"type": "object"}))
-def set_metadata(task_id: str, body: AnyBody, ctx: ContextDep,
-                 principal: PrincipalDep) -> Response:
+@router.post(
+    "/task/{task_id}/setMetadata",
+    response_model=TaskRead,
+    operation_id="set_task_metadata",
+    openapi_extra=json_body_of({"type": "object"}),
+)
+def set_metadata(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Replace the task's metadata with the body (an object; empty means ``{}``)."""
     RequesterPolicy.manage(principal)
     metadata = {} if body is None else body
     if not isinstance(metadata, dict):
         raise Invalid("the body must be a JSON object (the new metadata)")
-    return ok(service.set_metadata(ctx.db, scope=principal.scope, task_id=task_id,
-                                   metadata=metadata))
+    return ok(
+        service.set_metadata(ctx.db, scope=principal.scope, task_id=task_id, metadata=metadata)
+    )
 
 
 _TAGS = json_body_of({"type": "array", "items": {"type": "string"}})
@@ -123,33 +150,51 @@ def _tags(body: Any) -> list[Any] | None:
     return body
 
 
-@router.post("/task/{task_id}/tags", response_model=TaskRead, operation_id="set_task_tags",
-             openapi_extra=_TAGS)
-def set_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep
-             ) -> Response:
+@router.post(
+    "/task/{task_id}/tags",
+    response_model=TaskRead,
+    operation_id="set_task_tags",
+    openapi_extra=_TAGS,
+)
+def set_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Replace the task's tags."""
     RequesterPolicy.manage(principal)
-    return ok(service.change_tags(ctx.db, scope=principal.scope, task_id=task_id,
-                                  tags=_tags(body) or [], mode="set"))
+    return ok(
+        service.change_tags(
+            ctx.db, scope=principal.scope, task_id=task_id, tags=_tags(body) or [], mode="set"
+        )
+    )
 
 
-@router.put("/task/{task_id}/tags", response_model=TaskRead, operation_id="add_task_tags",
-            openapi_extra=_TAGS)
-def add_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep
-             ) -> Response:
+@router.put(
+    "/task/{task_id}/tags",
+    response_model=TaskRead,
+    operation_id="add_task_tags",
+    openapi_extra=_TAGS,
+)
+def add_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep) -> Response:
     RequesterPolicy.manage(principal)
-    return ok(service.change_tags(ctx.db, scope=principal.scope, task_id=task_id,
-                                  tags=_tags(body) or [], mode="add"))
+    return ok(
+        service.change_tags(
+            ctx.db, scope=principal.scope, task_id=task_id, tags=_tags(body) or [], mode="add"
+        )
+    )
 
 
-@router.delete("/task/{task_id}/tags", response_model=TaskRead,
-               operation_id="delete_task_tags", openapi_extra=_TAGS)
-def delete_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep
-                ) -> Response:
+@router.delete(
+    "/task/{task_id}/tags",
+    response_model=TaskRead,
+    operation_id="delete_task_tags",
+    openapi_extra=_TAGS,
+)
+def delete_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Remove the given tags (all tags when the body is empty)."""
     RequesterPolicy.manage(principal)
-    return ok(service.change_tags(ctx.db, scope=principal.scope, task_id=task_id,
-                                  tags=_tags(body), mode="delete"))
+    return ok(
+        service.change_tags(
+            ctx.db, scope=principal.scope, task_id=task_id, tags=_tags(body), mode="delete"
+        )
+    )
 
 
 def parse_time(value: str | None, field: str) -> datetime | None:
@@ -201,16 +246,19 @@ def list_tasks(
     """
     RequesterPolicy.manage(principal)
     f = TaskFilter(
-        statuses=_split(status), types=_split(type),
+        statuses=_split(status),
+        types=_split(type),
         created_after=parse_time(start_time, "start_time"),
         created_before=parse_time(end_time, "end_time"),
         completed_after=parse_time(completed_after, "completed_after"),
         completed_before=parse_time(completed_before, "completed_before"),
         updated_after=parse_time(updated_after, "updated_after"),
         updated_before=parse_time(updated_before, "updated_before"),
-        tags=tuple(tags or ()), unique_ids=tuple(unique_id or ()),
+        tags=tuple(tags or ()),
+        unique_ids=tuple(unique_id or ()),
         review_statuses=_split(customer_review_status),
     )
-    q = service.TaskQuery(filter=f, project=project, batch=batch, limit=limit,
-                          next_token=next_token)
+    q = service.TaskQuery(
+        filter=f, project=project, batch=batch, limit=limit, next_token=next_token
+    )
     return ok(service.list_tasks(ctx.db, scope=principal.scope, q=q))
