@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -25,6 +25,7 @@ from assay.config import Settings
 from assay.context import Context
 from assay.storage import migrate
 from tests.factories import Api, Tenant, make_tenant
+from tests.live import LiveServer
 
 PG_URL = os.environ.get("ASSAY_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("ASSAY_TEST_REQUIRE_PG") == "1"
@@ -147,3 +148,21 @@ def tenant(ctx: Context) -> Tenant:
 def api(client: TestClient, tenant: Tenant) -> Api:
     """Calls as the tenant's live requester key; ``api.as_key(...)`` for another."""
     return Api(client, tenant.requester_key)
+
+
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start ``assay serve`` processes on this test's database: ``live_server(workers=2)``.
+
+    Every server started is killed at the end of the test.
+    """
+    started: list[LiveServer] = []
+
+    def start(workers: int = 1, **extra: object) -> LiveServer:
+        server = LiveServer(db_url, tmp_path / "data", workers=workers, extra=dict(extra))
+        started.append(server.start())
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
