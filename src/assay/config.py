@@ -27,13 +27,17 @@ class Settings(BaseSettings):
     media_url: str | None = Field(
         default=None, description="fsspec URL of the media store; default: <data_dir>/media."
     )
-    public_url: str = Field(
-        default="http://127.0.0.1:8080",
-        description="Base URL the server is reached at; used in attachment URLs it hands out.",
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL clients reach the server at (attachment URLs); "
+        "default http://<host>:<port>.",
     )
     host: str = "127.0.0.1"
     port: int = 8080
     secret_key: str | None = None
+    # FULL: a commit is on disk before it is acknowledged, even across a power cut.
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "FULL"
+    db_pool_size: int = Field(default=20, ge=1)
 
     # Work queue
     lease_seconds: float = Field(default=600.0, gt=0)
@@ -82,6 +86,10 @@ class Settings(BaseSettings):
     @cached_property
     def media(self) -> str:
         return self.media_url or str(self.data_dir / "media")
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -20,11 +20,12 @@ class Context:
     lease: LeasePolicy
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, pool_size: int = 10) -> Context:
+    def from_settings(cls, settings: Settings, *, pool_size: int | None = None) -> Context:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return cls(
             settings=settings,
-            db=Database(settings.db_url, pool_size=pool_size),
+            db=Database(settings.db_url, pool_size=pool_size or settings.db_pool_size,
+                        sqlite_synchronous=settings.sqlite_synchronous),
             media=MediaStore(settings.media),
             guard=NetGuard(settings.allow_private_hosts),
             lease=LeasePolicy(settings.lease_seconds, settings.max_lease_seconds),

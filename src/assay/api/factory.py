@@ -12,4 +12,4 @@ from assay.context import Context
 def app_from_env() -> FastAPI:
     settings = Settings()
     settings.resolved_secret_key()
-    return create_app(Context.from_settings(settings, pool_size=20))
+    return create_app(Context.from_settings(settings))

@@ -126,13 +126,10 @@ def run_demo(
     os.environ.setdefault("ASSAY_ENV", "dev")
     _env(host=host, port=port, data_dir=data_dir)
     settings = _checked_settings()
-    if port is not None or host is not None:
-        os.environ.setdefault("ASSAY_PUBLIC_URL", f"http://{settings.host}:{settings.port}")
-        settings = Settings()
     migrations.upgrade(settings.db_url)
     with context() as ctx:
         keys = demo.load(ctx)
-    print(demo.usage(settings.public_url.rstrip("/"), keys))
+    print(demo.usage(settings.base_url, keys))
     if serve_after:
         _serve(settings, 1)
 

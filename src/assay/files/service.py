@@ -24,7 +24,7 @@ from assay.tasks.wire import iso
 def file_json(ctx: Context, row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
-        "attachment_url": f"{ctx.settings.public_url.rstrip('/')}/v1/files/{row['id']}",
+        "attachment_url": f"{ctx.settings.base_url}/v1/files/{row['id']}",
         "filename": row["filename"],
         "mime_type": row["content_type"],
         "size": row["size_bytes"],

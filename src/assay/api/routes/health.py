@@ -12,13 +12,16 @@ from assay.api.routing import Route, ok
 
 router = APIRouter(route_class=Route, tags=["health"])
 
+# Probes carry no API key: ``security: []`` overrides the document's default.
+_PUBLIC = {"security": []}
 
-@router.get("/healthz", operation_id="health")
+
+@router.get("/healthz", operation_id="health", openapi_extra=_PUBLIC)
 def health() -> Response:
     return ok({"status": "ok", "version": __version__})
 
 
-@router.get("/readyz", operation_id="ready")
+@router.get("/readyz", operation_id="ready", openapi_extra=_PUBLIC)
 def ready(ctx: ContextDep) -> Response:
     """Ready when the database answers."""
     with ctx.db.read() as conn:
