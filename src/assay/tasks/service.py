@@ -62,7 +62,7 @@ def _prepare(
     task_type: str,
     payload: dict[str, Any],
     look: _Lookups,
-) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
+) -> _Prepared:
     project_name = payload.get("project")
     batch_name = payload.get("batch")
     batch = None
@@ -125,7 +125,22 @@ def _prepare(
         }
         for _ in range(judgments_for(new.params, stage))
     ]
-    return row, list(new.common.tags), assignments
+    return _Prepared(
+        row,
+        list(new.common.tags),
+        assignments,
+        project.name,
+        batch.name if batch is not None else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    row: dict[str, Any]
+    tags: list[str]
+    assignments: list[dict[str, Any]]
+    project: str
+    batch: str | None
 
 
 def _unique_conflict(exc: IntegrityError) -> Conflict:
@@ -137,38 +152,37 @@ def _unique_conflict(exc: IntegrityError) -> Conflict:
 def create_task(
     ctx: Context, *, scope: Scope, task_type: str, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    ids = create_tasks(ctx, scope=scope, items=[(task_type, payload)])
-    return get_task(ctx.db, scope=scope, task_id=ids[0], with_attempts=False)
+    (done,) = _create(ctx, scope, [(task_type, payload)])
+    # Built from what was written: no second round trip to read it back.
+    return task_json(done.row, project=done.project, batch=done.batch, tags=done.tags)
 
 
 def create_tasks(
     ctx: Context, *, scope: Scope, items: list[tuple[str, dict[str, Any]]]
 ) -> list[str]:
     """Create many tasks in one transaction: all of them, or (on any error) none."""
+    return [p.row["id"] for p in _create(ctx, scope, items)]
+
+
+def _create(ctx: Context, scope: Scope, items: list[tuple[str, dict[str, Any]]]) -> list[_Prepared]:
     look = _Lookups()
+    done: list[_Prepared] = []
     try:
         with ctx.db.write() as conn:
-            rows: list[dict[str, Any]] = []
-            tags: list[tuple[str, str]] = []
-            assignments: list[dict[str, Any]] = []
             for i, (task_type, payload) in enumerate(items):
                 try:
-                    row, row_tags, row_assignments = _prepare(
-                        ctx, conn, scope, task_type, payload, look
-                    )
+                    done.append(_prepare(ctx, conn, scope, task_type, payload, look))
                 except (Invalid, NotFound) as exc:
                     if len(items) == 1:
                         raise
                     raise type(exc)(f"task {i}: {exc.message}", details=exc.details) from None
-                rows.append(row)
-                tags.extend((row["id"], t) for t in row_tags)
-                assignments.extend(row_assignments)
+            rows = [p.row for p in done]
             _check_batch_unique_ids(rows)
-            repo.insert_tasks(conn, rows, tags)
-            queue_repo.insert_assignments(conn, assignments)
+            repo.insert_tasks(conn, rows, [(p.row["id"], t) for p in done for t in p.tags])
+            queue_repo.insert_assignments(conn, [a for p in done for a in p.assignments])
     except IntegrityError as exc:
         raise _unique_conflict(exc) from None
-    return [r["id"] for r in rows]
+    return done
 
 
 def _check_batch_unique_ids(rows: list[dict[str, Any]]) -> None:
@@ -225,18 +239,24 @@ class TaskQuery:
     next_token: str | None = None
 
 
-def encode_token(task_id: str) -> str:
-    return base64.urlsafe_b64encode(task_id.encode()).decode().rstrip("=")
+def encode_token(task_id: str, total: int) -> str:
+    """The cursor: the last id seen, and the total counted on the first page.
+
+    Counting a large filtered set on every page would cost more than the page itself, so the
+    total is counted once per listing and carried along (it does not move while paging).
+    """
+    return base64.urlsafe_b64encode(f"{task_id}.{total}".encode()).decode().rstrip("=")
 
 
-def decode_token(token: str) -> str:
+def decode_token(token: str) -> tuple[str, int]:
     try:
         value = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, UnicodeDecodeError, ValueError):
         value = ""
-    if not is_id(value):
+    task_id, _, total = value.partition(".")
+    if not is_id(task_id) or not total.isdigit():
         raise Invalid("next_token: not a token this server issued")
-    return value
+    return task_id, int(total)
 
 
 def _resolve(conn: Connection, scope: Scope, q: TaskQuery) -> repo.TaskFilter:
@@ -258,13 +278,14 @@ def _resolve(conn: Connection, scope: Scope, q: TaskQuery) -> repo.TaskFilter:
 def list_tasks(db: Database, *, scope: Scope, q: TaskQuery) -> dict[str, Any]:
     if not 1 <= q.limit <= MAX_PAGE:
         raise Invalid(f"limit: must be between 1 and {MAX_PAGE}")
-    after = decode_token(q.next_token) if q.next_token else None
+    after, total = decode_token(q.next_token) if q.next_token else (None, None)
     with db.read() as conn:
         f = _resolve(conn, scope, q)
         rows = repo.list_tasks(conn, scope=scope, f=f, after=after, limit=q.limit + 1)
         more = len(rows) > q.limit
         rows = rows[: q.limit]
-        total = repo.count_tasks(conn, scope=scope, f=f)
+        if total is None:
+            total = repo.count_tasks(conn, scope=scope, f=f)
         docs = _rows_json(conn, rows)
     out: dict[str, Any] = {
         "docs": docs,
@@ -274,7 +295,7 @@ def list_tasks(db: Database, *, scope: Scope, q: TaskQuery) -> dict[str, Any]:
         "has_more": more,
     }
     if more:
-        out["next_token"] = encode_token(rows[-1].id)
+        out["next_token"] = encode_token(rows[-1].id, total)
     return out
 
 
@@ -393,7 +414,7 @@ def iter_tasks(
     db: Database, *, scope: Scope, q: TaskQuery, page: int = 1000
 ) -> Iterator[dict[str, Any]]:
     """Every matching task in creation order, fetched ``page`` at a time (exports)."""
-    after = decode_token(q.next_token) if q.next_token else None
+    after = decode_token(q.next_token)[0] if q.next_token else None
     while True:
         with db.read() as conn:
             f = _resolve(conn, scope, q)

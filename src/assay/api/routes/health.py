@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from sqlalchemy import text
 from starlette.responses import Response
@@ -13,7 +15,7 @@ from assay.api.routing import Route, ok
 router = APIRouter(route_class=Route, tags=["health"])
 
 # Probes carry no API key: ``security: []`` overrides the document's default.
-_PUBLIC = {"security": []}
+_PUBLIC: dict[str, Any] = {"security": []}
 
 
 @router.get("/healthz", operation_id="health", openapi_extra=_PUBLIC)
