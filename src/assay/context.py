@@ -24,8 +24,11 @@ class Context:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return cls(
             settings=settings,
-            db=Database(settings.db_url, pool_size=pool_size or settings.db_pool_size,
-                        sqlite_synchronous=settings.sqlite_synchronous),
+            db=Database(
+                settings.db_url,
+                pool_size=pool_size or settings.db_pool_size,
+                sqlite_synchronous=settings.sqlite_synchronous,
+            ),
             media=MediaStore(settings.media),
             guard=NetGuard(settings.allow_private_hosts),
             lease=LeasePolicy(settings.lease_seconds, settings.max_lease_seconds),

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from assay import __version__
 from assay.api import errors, openapi
 from assay.api.deps import KeyCache
+from assay.api.edge import BodyLimitMiddleware, NulGuardMiddleware
 from assay.api.ratelimit import RateLimiter
 from assay.api.rawpath import RawNameMiddleware
 from assay.api.routes import health, queue
@@ -51,7 +52,6 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        max_body_size=ctx.settings.max_body_bytes,
         redirect_slashes=False,
     )
     app.state.ctx = ctx
@@ -71,5 +71,11 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.add_middleware(RawNameMiddleware)
+    app.add_middleware(NulGuardMiddleware)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=ctx.settings.max_body_bytes,
+        max_file_bytes=ctx.settings.max_file_bytes,
+    )
     openapi.install(app)
     return app

@@ -2,6 +2,8 @@
 
 orjson refuses invalid UTF-8 and lone surrogates; we also refuse NUL characters, which
 PostgreSQL cannot store in text or JSONB. Either would otherwise fail deep in the database.
+Nesting is capped at ``MAX_DEPTH`` levels: orjson writes at most 255 levels, so a deeper
+value would be stored and then fail every response that contains it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from fastapi import Request
 
 from assay.errors import Invalid
 
+MAX_DEPTH = 100
 
-def _check_nul(value: Any, path: str = "") -> None:
+
+def _check_nul(value: Any, path: str = "", depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise Invalid(f"{path.split('.')[0]}: nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, str):
         if "\x00" in value:
             raise Invalid(f"{path or 'body'}: NUL characters are not allowed")
@@ -22,10 +28,10 @@ def _check_nul(value: Any, path: str = "") -> None:
         for k, v in value.items():
             if "\x00" in k:
                 raise Invalid(f"{path or 'body'}: NUL characters are not allowed in keys")
-            _check_nul(v, f"{path}.{k}" if path else k)
+            _check_nul(v, f"{path}.{k}" if path else k, depth + 1)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _check_nul(v, f"{path}.{i}" if path else str(i))
+            _check_nul(v, f"{path}.{i}" if path else str(i), depth + 1)
 
 
 def parse_json(raw: bytes) -> Any:

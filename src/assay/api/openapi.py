@@ -41,6 +41,15 @@ def json_body_of(schema: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": False, "content": {"application/json": {"schema": schema}}}}
 
 
+def _drop_422(doc: dict[str, Any]) -> None:
+    """FastAPI documents 422 for validation errors; ours answer 400 (``assay.api.errors``)."""
+    for item in doc.get("paths", {}).values():
+        for operation in item.values():
+            operation.get("responses", {}).pop("422", None)
+    for name in ("HTTPValidationError", "ValidationError"):
+        doc["components"]["schemas"].pop(name, None)
+
+
 def install(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -48,6 +57,7 @@ def install(app: FastAPI) -> None:
                 title=app.title, version=app.version, description=app.description, routes=app.routes
             )
             doc.setdefault("components", {}).setdefault("schemas", {}).update(_EXTRA)
+            _drop_422(doc)
             doc["components"]["securitySchemes"] = {
                 "basic": {
                     "type": "http",

@@ -47,6 +47,10 @@ def _store(
     fields: dict[str, str | None],
 ) -> dict[str, Any]:
     """Copy a stream into the media store, counting bytes against the limit as it goes."""
+    # Multipart fields skip the JSON body checks; PostgreSQL cannot store NUL in text.
+    for key, value in {**fields, "filename": filename, "content_type": content_type}.items():
+        if value is not None and "\x00" in value:
+            raise Invalid(f"{key}: NUL characters are not allowed")
     limit = ctx.settings.max_file_bytes
     digest = hashlib.sha256()
     size = 0

@@ -201,6 +201,11 @@ def submit(
         )
         if done is None:
             raise _refusal(row, principal)
+        # Lock order everywhere: assignments, then the task, then its batch. Holding the task
+        # while counting makes concurrent submits of its last judgments (PostgreSQL, READ
+        # COMMITTED) see each other, so exactly one of them completes the task.
+        task = tasks_repo.get_task(conn, scope=principal.scope, task_id=task.id, lock=True)
+        assert task is not None
         repo.insert_judgment(
             conn,
             task_id=task.id,

@@ -25,6 +25,7 @@ from assay.storage.repos import projects as projects_repo
 from assay.storage.repos import queue as queue_repo
 from assay.storage.repos import tasks as repo
 from assay.tasks.model import NewTask, Tag, TaskStatus, build_task
+from assay.tasks.types import get_type
 from assay.tasks.wire import task_json
 
 MAX_PAGE = 100
@@ -63,6 +64,7 @@ def _prepare(
     payload: dict[str, Any],
     look: _Lookups,
 ) -> _Prepared:
+    get_type(task_type)  # an unknown type first, not as a mismatch with the project's
     project_name = payload.get("project")
     batch_name = payload.get("batch")
     batch = None
@@ -154,7 +156,8 @@ def create_task(
 ) -> dict[str, Any]:
     (done,) = _create(ctx, scope, [(task_type, payload)])
     # Built from what was written: no second round trip to read it back.
-    return task_json(done.row, project=done.project, batch=done.batch, tags=done.tags)
+    # Tags sorted, as every read returns them (``repo.tags_for``).
+    return task_json(done.row, project=done.project, batch=done.batch, tags=sorted(done.tags))
 
 
 def create_tasks(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from assay.api.deps import ContextDep, PrincipalDep
 from assay.api.policies import QueuePolicy, RequesterPolicy
 from assay.api.routing import Route, ok
-from assay.api.schemas.common import ERRORS
+from assay.api.schemas.common import ERRORS, ErrorRead
 from assay.api.schemas.queue import (
     AssignmentRead,
     BulkCreate,
@@ -33,9 +35,15 @@ router = APIRouter(
     tags=["work queue"],
     responses={
         **ERRORS,
-        409: {"description": "The lease expired, or the assignment was submitted or canceled."},
+        409: {
+            "model": ErrorRead,
+            "description": "The lease expired, or the assignment was submitted or canceled.",
+        },
     },
 )
+
+# Assignment ids are positive 64-bit integers; larger ones would overflow the database driver.
+AssignmentId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get("/queue", response_model=list[QueueEntry], operation_id="my_queue")
@@ -61,7 +69,9 @@ def lease_next(body: LeaseRequest, ctx: ContextDep, principal: PrincipalDep) -> 
 @router.get(
     "/assignments/{assignment_id}", response_model=AssignmentRead, operation_id="get_assignment"
 )
-def get_assignment(assignment_id: int, ctx: ContextDep, principal: PrincipalDep) -> Response:
+def get_assignment(
+    assignment_id: AssignmentId, ctx: ContextDep, principal: PrincipalDep
+) -> Response:
     QueuePolicy.work(principal)
     return ok(service.get_assignment(ctx, principal=principal, assignment_id=assignment_id))
 
@@ -70,7 +80,7 @@ def get_assignment(assignment_id: int, ctx: ContextDep, principal: PrincipalDep)
     "/assignments/{assignment_id}/heartbeat", response_model=HeartbeatRead, operation_id="heartbeat"
 )
 def heartbeat(
-    assignment_id: int, body: Heartbeat, ctx: ContextDep, principal: PrincipalDep
+    assignment_id: AssignmentId, body: Heartbeat, ctx: ContextDep, principal: PrincipalDep
 ) -> Response:
     """Extend a live lease; an expired one cannot be revived (409 ``lease_expired``)."""
     QueuePolicy.work(principal)
@@ -88,7 +98,9 @@ def heartbeat(
 @router.post(
     "/assignments/{assignment_id}/submit", response_model=SubmitRead, operation_id="submit"
 )
-def submit(assignment_id: int, body: Submit, ctx: ContextDep, principal: PrincipalDep) -> Response:
+def submit(
+    assignment_id: AssignmentId, body: Submit, ctx: ContextDep, principal: PrincipalDep
+) -> Response:
     """Submit a response under a live lease; it is checked against the task's params."""
     QueuePolicy.work(principal)
     return ok(
@@ -104,7 +116,9 @@ def submit(assignment_id: int, body: Submit, ctx: ContextDep, principal: Princip
 
 
 @router.post("/assignments/{assignment_id}/skip", operation_id="skip")
-def skip(assignment_id: int, body: Skip, ctx: ContextDep, principal: PrincipalDep) -> Response:
+def skip(
+    assignment_id: AssignmentId, body: Skip, ctx: ContextDep, principal: PrincipalDep
+) -> Response:
     """Give the assignment back with a reason; it will not come back to the caller."""
     QueuePolicy.work(principal)
     service.skip(
@@ -119,7 +133,7 @@ def skip(assignment_id: int, body: Skip, ctx: ContextDep, principal: PrincipalDe
 
 @router.post("/assignments/{assignment_id}/release", operation_id="release")
 def release(
-    assignment_id: int, body: LeaseToken, ctx: ContextDep, principal: PrincipalDep
+    assignment_id: AssignmentId, body: LeaseToken, ctx: ContextDep, principal: PrincipalDep
 ) -> Response:
     """Give the assignment back to the queue (leaving the page, say)."""
     QueuePolicy.work(principal)

@@ -22,7 +22,7 @@ class ErrorRead(BaseModel):
     status_code: int
     error: str
     code: str
-    details: list[ErrorDetail | dict[str, Any]] = []
+    details: list[ErrorDetail | dict[str, Any]]  # always sent, often empty
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -34,5 +34,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         404: "Not found, or not visible to this key.",
         413: "The body is larger than the configured limit.",
         429: "Rate limited; see `Retry-After`.",
+        503: "The database is busy or unavailable; retry after `Retry-After`.",
     }.items()
+}
+
+# Only on the routes that can answer them.
+NOT_ENABLED: dict[int | str, dict[str, Any]] = {
+    402: {"model": ErrorRead, "description": "A Scale feature this server does not have."}
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorRead, "description": "It exists already (name or `unique_id`)."}
 }

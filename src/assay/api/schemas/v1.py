@@ -114,9 +114,9 @@ class FileRead(Open):
 
 class FileImport(BaseModel):
     file_url: str = Field(min_length=1, max_length=4000)
-    display_name: str | None = None
-    reference_id: str | None = None
-    project_name: str | None = None
+    display_name: str | None = Field(default=None, max_length=255)
+    reference_id: str | None = Field(default=None, max_length=255)
+    project_name: str | None = Field(default=None, max_length=255)
 
 
 class AuditCreate(BaseModel):

@@ -51,18 +51,23 @@ def enqueue(
 def claim(
     conn: Connection, *, worker_id: str, now: datetime, lease: timedelta, limit: int
 ) -> list[Row[Any]]:
+    # The ids are picked (and locked) by a statement of their own: inside ``UPDATE ... WHERE
+    # id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`` PostgreSQL may rescan the subquery
+    # for each row, skip the rows the UPDATE itself just changed, and claim more than n.
     pick = (
         select(j.id)
         .where(j.status == "pending", j.run_at <= now)
         .order_by(j.run_at, j.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
     )
+    ids = list(conn.execute(pick).scalars())
+    if not ids:
+        return []
     return list(
         conn.execute(
             update(jobs)
-            .where(j.id.in_(pick), j.status == "pending", j.run_at <= now)
+            .where(j.id.in_(ids), j.status == "pending", j.run_at <= now)
             .values(
                 run_at=now + lease, attempts=j.attempts + 1, locked_by=worker_id, updated_at=now
             )

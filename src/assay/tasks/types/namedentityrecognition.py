@@ -50,8 +50,11 @@ class NamedEntityRecognition(TaskType[NerParams, NerResponse]):
         n = len(params.text)
         out: list[dict[str, Any]] = []
         seen: set[tuple[int, int, str]] = set()
-        spans = sorted(response.annotations, key=lambda s: (s.start, s.end, s.label))
-        for i, span in enumerate(spans):
+        # Checked in text order, but errors name the span by its index in the request.
+        spans = sorted(
+            enumerate(response.annotations), key=lambda p: (p[1].start, p[1].end, p[1].label)
+        )
+        for pos, (i, span) in enumerate(spans):
             where = f"response.annotations.{i}"
             if span.end <= span.start or span.end > n:
                 raise invalid(where, f"span [{span.start}, {span.end}) is not inside the text")
@@ -68,7 +71,7 @@ class NamedEntityRecognition(TaskType[NerParams, NerResponse]):
                 raise invalid(where, "overlaps another span (allow_overlap is false)")
             out.append(
                 {
-                    "id": span.id or f"span-{i}",
+                    "id": span.id or f"span-{pos}",
                     "start": span.start,
                     "end": span.end,
                     "label": span.label,

@@ -6,9 +6,9 @@ import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
-from assay.tasks.types.base import Strict, TaskType, invalid
+from assay.tasks.types.base import Strict, TaskType, format_errors, invalid
 from assay.tasks.types.choices import NonEmpty
 
 
@@ -125,7 +125,10 @@ def _values(raw: Any, where: str) -> list[Any]:
     if raw is None:
         return []
     if isinstance(raw, dict):
-        answer = FieldAnswer.model_validate(raw)
+        try:
+            answer = FieldAnswer.model_validate(raw)
+        except ValidationError as exc:
+            raise format_errors(exc, where) from None
         if len(answer.response) != 1:
             raise invalid(f"{where}.response", "one respondent's answer expected")
         return list(answer.response[0])

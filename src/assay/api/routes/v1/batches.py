@@ -15,7 +15,7 @@ from assay.api.openapi import json_body_of
 from assay.api.policies import RequesterPolicy
 from assay.api.routes.v1.tasks import parse_time
 from assay.api.routing import Route, ok
-from assay.api.schemas.common import ERRORS
+from assay.api.schemas.common import CONFLICT, ERRORS, NOT_ENABLED
 from assay.api.schemas.v1 import BatchCreate, BatchPage, BatchRead, BatchStatus
 from assay.batches import service
 from assay.errors import Invalid
@@ -24,7 +24,12 @@ from assay.storage.repos.batches import BatchFilter
 router = APIRouter(prefix="/v1", route_class=Route, tags=["batches"], responses=ERRORS)
 
 
-@router.post("/batches", response_model=BatchRead, operation_id="create_batch")
+@router.post(
+    "/batches",
+    response_model=BatchRead,
+    operation_id="create_batch",
+    responses={**NOT_ENABLED, **CONFLICT},
+)
 def create_batch(body: BatchCreate, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Create a batch in ``staging``; its tasks wait until it is finalized."""
     RequesterPolicy.manage(principal)

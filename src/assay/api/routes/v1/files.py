@@ -12,11 +12,13 @@ from assay.api.policies import FilePolicy
 from assay.api.routing import Route, ok
 from assay.api.schemas.common import ERRORS
 from assay.api.schemas.v1 import FileImport, FileRead
+from assay.errors import Invalid
 from assay.files import service
 
 router = APIRouter(prefix="/v1", route_class=Route, tags=["files"], responses=ERRORS)
 
-OptionalForm = Annotated[str | None, Form()]
+# The columns hold 255 characters (PostgreSQL refuses longer values).
+OptionalForm = Annotated[str | None, Form(max_length=255)]
 
 
 @router.post("/files/upload", response_model=FileRead, operation_id="upload_file")
@@ -30,6 +32,8 @@ def upload(
 ) -> Response:
     """Upload a file (multipart part ``file``); use its ``attachment_url`` in tasks."""
     FilePolicy.upload(principal)
+    if file.content_type is not None and len(file.content_type) > 255:
+        raise Invalid("file: the part's Content-Type is longer than 255 characters")
     return ok(
         service.upload(
             ctx,
@@ -67,7 +71,13 @@ def import_file(body: FileImport, ctx: ContextDep, principal: PrincipalDep) -> R
 @router.get(
     "/files/{file_id}",
     operation_id="get_file",
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The file's bytes, with the content type it was stored with.",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 def get_file(file_id: str, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """The file's bytes, for callers of the organization (and environment) that owns it."""

@@ -13,7 +13,7 @@ from assay.api.deps import ContextDep, PrincipalDep
 from assay.api.openapi import json_body_of
 from assay.api.policies import RequesterPolicy
 from assay.api.routing import Route, ok
-from assay.api.schemas.common import ERRORS
+from assay.api.schemas.common import CONFLICT, ERRORS, NOT_ENABLED
 from assay.api.schemas.v1 import ProjectCreate, ProjectRead
 from assay.errors import NotEnabled
 from assay.projects import service
@@ -21,7 +21,12 @@ from assay.projects import service
 router = APIRouter(prefix="/v1", route_class=Route, tags=["projects"], responses=ERRORS)
 
 
-@router.post("/projects", response_model=ProjectRead, operation_id="create_project")
+@router.post(
+    "/projects",
+    response_model=ProjectRead,
+    operation_id="create_project",
+    responses={**NOT_ENABLED, **CONFLICT},
+)
 def create_project(body: ProjectCreate, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Create a project; its ``params`` are the defaults of its tasks' params."""
     RequesterPolicy.manage(principal)
@@ -67,7 +72,9 @@ def set_params(
     return ok(service.set_params(ctx.db, scope=principal.scope, name=unquote(name), changes=body))
 
 
-@router.get("/projects/{name}/taskTemplates", operation_id="get_project_template")
+@router.get(
+    "/projects/{name}/taskTemplates", operation_id="get_project_template", responses=NOT_ENABLED
+)
 def task_templates(name: str, principal: PrincipalDep) -> Response:
     """Scale's task templates belong to its Studio product, which Assay does not have."""
     del name  # part of Scale's path; refused whatever the project

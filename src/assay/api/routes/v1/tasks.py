@@ -13,7 +13,7 @@ from assay.api.deps import ContextDep, PrincipalDep
 from assay.api.openapi import flat_body, json_body_of
 from assay.api.policies import RequesterPolicy
 from assay.api.routing import Route, ok
-from assay.api.schemas.common import ERRORS
+from assay.api.schemas.common import CONFLICT, ERRORS
 from assay.api.schemas.v1 import AuditCreate, TaskPage, TaskRead, UniqueIdSet
 from assay.errors import Invalid
 from assay.storage.repos.tasks import TaskFilter
@@ -42,6 +42,7 @@ def _add_create(task_type: str) -> None:
         methods=["POST"],
         response_model=TaskRead,
         operation_id=f"create_{task_type}_task",
+        responses=CONFLICT,
         summary=f"Create a {task_type} task",
         description=kind.description + " Common keys and params are sent flat; params "
         "missing here are taken from the project's params.",

@@ -1,0 +1,1 @@
+"""Helpers for the OpenAPI tests: seed data, and a bounded schemathesis run."""
