@@ -79,6 +79,13 @@ def _tasks(ctx: Context, org: str, **query: Any) -> list[dict[str, Any]]:
     return list(tasks_service.iter_tasks(ctx.db, scope=_scope(ctx, org), q=q))
 
 
+def test_a_user_for_an_unknown_organization_is_not_created(cli: Run, ctx: Context) -> None:
+    out = cli("users", "create", "bob", "--org", "nowhere", "--password", "long enough")
+    assert "organization 'nowhere' not found" in _failed(out)
+    with ctx.db.read() as conn:
+        assert accounts_repo.get_user(conn, username="bob") is None
+
+
 def test_orgs_users_and_keys(cli: Run, ctx: Context) -> None:
     assert _ok(cli("orgs", "create", "acme")) == "organization acme created"
     assert "organization 'acme' already exists" in _failed(cli("orgs", "create", "acme"))

@@ -213,7 +213,8 @@ def test_submit_with_a_wrong_token_is_refused(ctx: Context, pets: Api, alice: Ap
     tid = _pet(pets, 1)
     a = alice.lease("pets")
     forged = {**a, "lease_token": "not-the-token"}
-    _error(_act(alice, forged, "submit", response={"category": "cat"}), 409, "lease_expired")
+    msg = _error(_act(alice, forged, "submit", response={"category": "cat"}), 409, "lease_expired")
+    assert "not the current one" in msg  # the lease is live: the token is what is wrong
     _error(_act(alice, forged, "heartbeat"), 409, "lease_expired")
     _error(_act(alice, forged, "release"), 409, "lease_expired")
     _error(_act(alice, forged, "skip", reason="blurry"), 409, "lease_expired")

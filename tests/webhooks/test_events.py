@@ -159,3 +159,13 @@ def test_backoff_doubles_up_to_the_cap_then_jitters(
 def test_backoff_scales_with_the_base() -> None:
     assert backoff_seconds(3, base=0.5, cap=3600.0, jitter=0.5) == 2.25
     assert backoff_seconds(1, base=10.0, cap=3600.0, jitter=0.0) == 10.0
+
+
+def test_delivery_state_is_left_out_so_every_attempt_sends_the_same_bytes() -> None:
+    task = _task()
+    first = task_callback_body({**task, "callback_succeeded": None})
+    retry = task_callback_body(
+        {**task, "callback_succeeded": False, "callback_attempts": [{"attempt": 1}]}
+    )
+    assert first == retry
+    assert "callback_succeeded" not in orjson.loads(first)["task"]

@@ -23,6 +23,13 @@ PRIVATE = [
     "http://[fe80::1]/",
     "http://[fc00::5]/",
     "http://[::ffff:127.0.0.1]/",
+    # IPv4 addresses carried inside IPv6 ones (6to4, NAT64) and legacy IPv4 spellings.
+    "http://[2002:7f00:1::]/",
+    "http://[64:ff9b::7f00:1]/",
+    "http://[64:ff9b::a00:5]/",
+    "http://2130706433/",
+    "http://0x7f.1/",
+    "http://017700000001/",
 ]
 PUBLIC = [
     "https://8.8.8.8/cb",
@@ -150,3 +157,12 @@ def test_a_name_that_does_not_resolve_is_refused(monkeypatch: pytest.MonkeyPatch
     assert exc.message == (
         f"cannot resolve 'hooks.example.com': [Errno {socket.EAI_NONAME}] Name or service not known"
     )
+
+
+def test_a_carried_ipv4_is_judged_as_itself() -> None:
+    """NAT64 of a public IPv4 passes; an allow-listed IPv4 admits its IPv6 forms too."""
+    NetGuard().check_literal("http://[64:ff9b::808:808]/")  # 8.8.8.8
+    allowed = NetGuard(["127.0.0.1"])
+    allowed.check_literal("http://[::ffff:127.0.0.1]/")
+    allowed.check_literal("http://2130706433/")
+    rejected(lambda: allowed.check_literal("http://[::ffff:127.0.0.2]/"))

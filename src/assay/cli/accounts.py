@@ -9,7 +9,7 @@ from rich.table import Table
 
 from assay.accounts import service
 from assay.accounts.model import Environment, Role
-from assay.cli.common import console, context
+from assay.cli.common import console, context, org_scope
 from assay.storage.repos import accounts as repo
 
 orgs = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
@@ -61,6 +61,8 @@ def users_create(
     with context() as ctx:
         if create_org:
             service.ensure_organization(ctx.db, name=org)
+        else:
+            org_scope(ctx, org, test=False)  # fails before the user is created
         service.ensure_user(ctx.db, username=username, password=password or None, email=email)
         service.add_member(ctx.db, organization=org, username=username, role=role)
     console.print(f"user [bold]{username}[/] is {role.value} of {org}")

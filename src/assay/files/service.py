@@ -51,6 +51,8 @@ def _store(
     for key, value in {**fields, "filename": filename, "content_type": content_type}.items():
         if value is not None and "\x00" in value:
             raise Invalid(f"{key}: NUL characters are not allowed")
+        if value is not None and len(value) > 255 and key != "filename":
+            raise Invalid(f"{key}: at most 255 characters")
     limit = ctx.settings.max_file_bytes
     digest = hashlib.sha256()
     size = 0
@@ -142,7 +144,7 @@ def import_url(
                 raise TooLarge(
                     f"file is larger than the limit of {ctx.settings.max_file_bytes} bytes"
                 )
-            ctype = resp.headers.get("content-type", "").split(";")[0].strip() or None
+            ctype = resp.headers.get("content-type", "").split(";")[0].strip()[:255] or None
             name = os.path.basename(urlsplit(url).path) or "file"
             return _store(
                 ctx,

@@ -16,7 +16,7 @@ from assay.accounts.model import Principal
 from assay.batches import service as batches_service
 from assay.context import Context
 from assay.errors import Conflict, Invalid, LeaseExpired, NotFound
-from assay.queue.policy import new_lease_token
+from assay.queue.policy import is_live, new_lease_token
 from assay.storage.repos import jobs as jobs_repo
 from assay.storage.repos import projects as projects_repo
 from assay.storage.repos import queue as repo
@@ -59,9 +59,12 @@ def my_queue(ctx: Context, *, principal: Principal) -> list[dict[str, Any]]:
 def lease_next(
     ctx: Context, *, principal: Principal, project: str, lease_seconds: float | None = None
 ) -> dict[str, Any] | None:
-    now = clock.now()
-    expires = ctx.lease.expires(now, lease_seconds)
+    duration = ctx.lease.duration(lease_seconds)
     with ctx.db.write() as conn:
+        # The clock is read once the write lock is held, so waiting for it does not shorten
+        # the lease (or date it before the claim).
+        now = clock.now()
+        expires = now + duration
         proj = projects_repo.get_project(conn, scope=principal.scope, name=project)
         if proj is None:
             raise NotFound(f"project {project!r} not found")
@@ -103,6 +106,11 @@ def _refusal(row: Row[Any], principal: Principal) -> Exception:
             "your lease on this assignment expired and it went to someone "
             "else; lease a new assignment"
         )
+    if is_live(row.lease_expires_at, clock.now()):
+        return LeaseExpired(
+            "this lease token is not the current one for this assignment; use the token "
+            "of your latest lease"
+        )
     return LeaseExpired("your lease on this assignment has expired; lease it again to continue")
 
 
@@ -125,9 +133,10 @@ def heartbeat(
     token: str,
     lease_seconds: float | None = None,
 ) -> dict[str, Any]:
-    now = clock.now()
-    expires = ctx.lease.expires(now, lease_seconds)
+    duration = ctx.lease.duration(lease_seconds)
     with ctx.db.write() as conn:
+        now = clock.now()
+        expires = now + duration
         row = _held(conn, principal, assignment_id)
         updated = repo.extend_lease(
             conn,
@@ -143,8 +152,8 @@ def heartbeat(
 
 
 def release(ctx: Context, *, principal: Principal, assignment_id: int, token: str) -> None:
-    now = clock.now()
     with ctx.db.write() as conn:
+        now = clock.now()
         row = _held(conn, principal, assignment_id)
         if not repo.release(
             conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
@@ -157,8 +166,8 @@ def skip(
 ) -> None:
     if not reason.strip():
         raise Invalid("reason: say why the assignment is skipped")
-    now = clock.now()
     with ctx.db.write() as conn:
+        now = clock.now()
         row = _held(conn, principal, assignment_id)
         if not repo.release(
             conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
@@ -188,9 +197,9 @@ def submit(
     All of it is one transaction: the judgment, the assignment, the task, its callback job and
     the batch's completion are written together or not at all.
     """
-    now = clock.now()
     deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
     with ctx.db.write() as conn:
+        now = clock.now()
         row = _held(conn, principal, assignment_id)
         task = tasks_repo.get_task_by_id(conn, row.task_id)
         assert task is not None

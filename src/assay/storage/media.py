@@ -23,7 +23,7 @@ class MediaStore:
             fs.makedirs(self._root, exist_ok=True)
 
     def _path(self, key: str) -> str:
-        if key.startswith("/") or ".." in key.split("/"):
+        if not key or key.startswith("/") or ".." in key.split("/"):
             raise ValueError(f"bad media key {key!r}")
         return f"{self._root}/{key}"
 

@@ -17,17 +17,21 @@ import orjson
 
 
 def task_callback_body(task: dict[str, Any]) -> bytes:
+    """Scale's callback body. Delivery state is left out of the embedded task, so every
+    attempt of one delivery (same ``webhook-id``) carries the same bytes."""
+    doc = {k: v for k, v in task.items() if k not in ("callback_succeeded", "callback_attempts")}
     return orjson.dumps(
         {
-            "task": task,
-            "response": task.get("response"),
-            "task_id": task["task_id"],
-            "status": task["status"],
+            "task": doc,
+            "response": doc.get("response"),
+            "task_id": doc["task_id"],
+            "status": doc["status"],
         }
     )
 
 
 def batch_callback_body(batch: dict[str, Any], counts: dict[str, int]) -> bytes:
+    batch = {k: v for k, v in batch.items() if k != "callback_succeeded"}
     return orjson.dumps(
         {
             "batch": batch,

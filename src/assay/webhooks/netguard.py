@@ -28,20 +28,22 @@ class NetGuard:
                 self._hosts.add(entry.lower())
 
     def _allowed_ip(self, ip: IPAddress) -> bool:
-        if ip.is_global and not ip.is_multicast:
+        if any(ip in net for net in self._nets):
             return True
-        return any(ip in net for net in self._nets)
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return self._allowed_ip(embedded)
+        return ip.is_global and not ip.is_multicast
 
     def check_literal(self, url: str) -> None:
         """At creation time: refuse URLs whose host is a private IP literal."""
         host = _host(url)
         if host in self._hosts:
             return
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
+        ip = _literal_ip(host)
+        if ip is None:
             if host == "localhost" or host.endswith(".localhost"):
-                raise Invalid(f"{url!r} points at this machine; not allowed") from None
+                raise Invalid(f"{url!r} points at this machine; not allowed")
             return
         if not self._allowed_ip(ip):
             raise Invalid(f"{url!r} points at a private or local address; not allowed")
@@ -59,6 +61,37 @@ class NetGuard:
             ip = ipaddress.ip_address(info[4][0])
             if not self._allowed_ip(ip):
                 raise Invalid(f"{host!r} resolves to {ip}, a private or local address")
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _literal_ip(host: str) -> IPAddress | None:
+    """The address a host names without DNS, including legacy IPv4 forms (``2130706433``,
+    ``0x7f.1``) that resolvers accept and ``ipaddress`` does not."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if host and all(c in "0123456789abcdefx." for c in host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64), judged as itself."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def _host(url: str) -> str:

@@ -164,3 +164,18 @@ def test_malformed_spans_are_reported_by_field(
 ) -> None:
     exc = rejected(lambda: KIND.validate_response(_params(), {"annotations": [span]}))
     assert_mentions(exc, field, fragment)
+
+
+def test_span_ids_must_be_unique() -> None:
+    spans = [_span(0, 3, id="a"), _span(17, 24, id="a")]
+    exc = rejected(lambda: KIND.validate_response(_params(), {"annotations": spans}))
+    assert_names(exc, "response.annotations", "span id 'a' is used twice")
+
+
+@pytest.mark.parametrize("bad", [{"start": "0"}, {"end": 3.0}, {"start": True}])
+def test_offsets_must_be_json_integers(bad: dict[str, Any]) -> None:
+    """Responses are checked strictly: a string or a boolean is not an offset."""
+    span = {**_span(0, 3), **bad}
+    exc = rejected(lambda: KIND.validate_response(_params(), {"annotations": [span]}))
+    field = next(iter(bad))
+    assert exc.details[0]["field"] == f"response.annotations.0.{field}"

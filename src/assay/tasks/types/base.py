@@ -71,7 +71,8 @@ class TaskType(Generic[P, R]):
         """Check a response against the task's params; return it normalized for delivery."""
         parsed_params = self.params_model.model_validate(params)
         try:
-            response = self.response_model.model_validate(raw)
+            # Strict: a response comes from a tool as JSON; "3" or true is not a number.
+            response = self.response_model.model_validate(raw, strict=True)
         except ValidationError as exc:
             raise format_errors(exc, "response") from None
         return self.check_response(parsed_params, response)

@@ -50,6 +50,10 @@ class NamedEntityRecognition(TaskType[NerParams, NerResponse]):
         n = len(params.text)
         out: list[dict[str, Any]] = []
         seen: set[tuple[int, int, str]] = set()
+        ids = [s.id for s in response.annotations if s.id is not None]
+        if len(set(ids)) != len(ids):
+            dup = next(x for x in ids if ids.count(x) > 1)
+            raise invalid("response.annotations", f"span id {dup!r} is used twice")
         # Checked in text order, but errors name the span by its index in the request.
         spans = sorted(
             enumerate(response.annotations), key=lambda p: (p[1].start, p[1].end, p[1].label)
