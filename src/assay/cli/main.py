@@ -67,10 +67,11 @@ def migrate(
     console.print(f"database at {revision}: {settings.db_url.split('@')[-1]}")
 
 
-def _serve(settings: Settings, workers: int) -> None:
+def _serve(settings: Settings, workers: int, access_log: bool = False) -> None:
     migrations.upgrade(settings.db_url)
     uvicorn.run(
         "assay.api.factory:app_from_env",
+        access_log=access_log,
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -86,11 +87,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
     worker: Annotated[bool, typer.Option(help="Run a job worker inside each server.")] = True,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Migrate the database, then serve the API."""
     _env(host=host, port=port, data_dir=data_dir, inprocess_worker=worker)
-    _serve(_checked_settings(), workers)
+    _serve(_checked_settings(), workers, access_log)
 
 
 @app.command("worker")

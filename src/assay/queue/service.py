@@ -17,6 +17,7 @@ from assay.batches import service as batches_service
 from assay.context import Context
 from assay.errors import Conflict, Invalid, LeaseExpired, NotFound
 from assay.queue.policy import is_live, new_lease_token
+from assay.queue.workflow import Workflow, judgments_for
 from assay.storage.repos import jobs as jobs_repo
 from assay.storage.repos import projects as projects_repo
 from assay.storage.repos import queue as repo
@@ -137,7 +138,6 @@ def heartbeat(
     with ctx.db.write() as conn:
         now = clock.now()
         expires = now + duration
-        row = _held(conn, principal, assignment_id)
         updated = repo.extend_lease(
             conn,
             assignment_id=assignment_id,
@@ -145,20 +145,31 @@ def heartbeat(
             token=token,
             now=now,
             expires_at=expires,
+            scope=principal.scope,
         )
         if updated is None:
-            raise _refusal(row, principal)
+            raise _refusal(_held(conn, principal, assignment_id), principal)
     return {"id": assignment_id, "lease_expires_at": iso(expires)}
+
+
+def _release(conn: Connection, principal: Principal, assignment_id: int, token: str) -> Any:
+    """Give the lease back (or explain why it cannot be); returns the time it happened."""
+    now = clock.now()
+    if not repo.release(
+        conn,
+        assignment_id=assignment_id,
+        annotator_id=principal.user_id,
+        token=token,
+        now=now,
+        scope=principal.scope,
+    ):
+        raise _refusal(_held(conn, principal, assignment_id), principal)
+    return now
 
 
 def release(ctx: Context, *, principal: Principal, assignment_id: int, token: str) -> None:
     with ctx.db.write() as conn:
-        now = clock.now()
-        row = _held(conn, principal, assignment_id)
-        if not repo.release(
-            conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
-        ):
-            raise _refusal(row, principal)
+        _release(conn, principal, assignment_id, token)
 
 
 def skip(
@@ -167,12 +178,7 @@ def skip(
     if not reason.strip():
         raise Invalid("reason: say why the assignment is skipped")
     with ctx.db.write() as conn:
-        now = clock.now()
-        row = _held(conn, principal, assignment_id)
-        if not repo.release(
-            conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
-        ):
-            raise _refusal(row, principal)
+        now = _release(conn, principal, assignment_id, token)
         # The skip keeps this annotator from being handed the same assignment again.
         repo.insert_skip(
             conn,
@@ -195,40 +201,46 @@ def submit(
     """Record a judgment; when the stage has all its judgments, the task completes.
 
     All of it is one transaction: the judgment, the assignment, the task, its callback job and
-    the batch's completion are written together or not at all.
+    the batch's completion are written together or not at all. An invalid response raises
+    after the lease-guarded update, which the rollback undoes: the lease stays as it was.
     """
     deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
     with ctx.db.write() as conn:
         now = clock.now()
-        row = _held(conn, principal, assignment_id)
-        task = tasks_repo.get_task_by_id(conn, row.task_id)
-        assert task is not None
-        kind = get_type(task.type)
-        clean = kind.validate_response(task.params, response)
         done = repo.mark_submitted(
-            conn, assignment_id=assignment_id, annotator_id=principal.user_id, token=token, now=now
+            conn,
+            assignment_id=assignment_id,
+            annotator_id=principal.user_id,
+            token=token,
+            now=now,
+            scope=principal.scope,
         )
         if done is None:
-            raise _refusal(row, principal)
+            raise _refusal(_held(conn, principal, assignment_id), principal)
         # Lock order everywhere: assignments, then the task, then its batch. Holding the task
         # while counting makes concurrent submits of its last judgments (PostgreSQL, READ
         # COMMITTED) see each other, so exactly one of them completes the task.
-        task = tasks_repo.get_task(conn, scope=principal.scope, task_id=task.id, lock=True)
-        assert task is not None
+        task = tasks_repo.get_task_with_workflow(conn, done.task_id)
+        assert task is not None  # assignments.task_id is a foreign key
+        kind = get_type(task.type)
+        clean = kind.validate_response(task.params, response)
         repo.insert_judgment(
             conn,
             task_id=task.id,
             assignment_id=assignment_id,
-            stage=row.stage,
+            stage=done.stage,
             source="human",
             annotator_id=principal.user_id,
             response=clean,
             time_spent_ms=time_spent_ms,
             now=now,
         )
+        needed = judgments_for(task.params, Workflow.from_json(task.workflow).stage(done.stage))
         completed = False
-        if repo.unfinished_count(conn, task_id=task.id, stage=row.stage) == 0:
-            judged = repo.stage_judgments(conn, task_id=task.id, stage=row.stage)
+        if needed == 1:
+            completed = _complete(conn, task, kind.combine([clean]), now, deadline)
+        elif repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
+            judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
             final = kind.combine([j.response for j in judged])
             completed = _complete(conn, task, final, now, deadline)
     return {

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -36,7 +37,9 @@ class Database:
     ) -> None:
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
+        # No pre-ping: it costs a round trip on every checkout. A connection the server has
+        # dropped fails its request (503, retry) and SQLAlchemy then refreshes the pool.
+        kwargs: dict[str, Any] = {"pool_recycle": 1800}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
             kwargs["pool_size"] = pool_size
@@ -45,6 +48,10 @@ class Database:
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = max_overflow
         self.engine: Engine = create_engine(self.url, **kwargs)
+        # SQLite has one writer at a time. Threads of this process queue on a lock instead
+        # of polling SQLite's busy handler, which sleeps with backoff and lets a writer
+        # starve for seconds under load; other processes still wait on the busy timeout.
+        self._write_lock = threading.RLock() if self.is_sqlite else None
         if self.is_sqlite:
             _configure_sqlite(self.engine, sqlite_synchronous)
 
@@ -55,7 +62,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._write_lock or nullcontext(), self.engine.connect() as conn:
             conn = conn.execution_options(assay_write=True)
             with conn.begin():
                 yield conn

@@ -226,10 +226,20 @@ assignments = Table(
     Column("lease_count", Integer, nullable=False, server_default=text("0")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
-    # The claim scans this index in queue order and skips live leases.
-    Index("ix_assignments_claim", "project_id", "stage", "status", "priority", "id"),
-    Index(None, "task_id"),
+    # "Has this annotator already got this task?" (a claim asks it of each candidate).
+    Index(None, "task_id", "annotator_id"),
     Index(None, "annotator_id", "status"),
+)
+
+# The claim reads this index in queue order (priority high to low, then oldest first), so it
+# stops at the first free row instead of sorting the project's whole queue.
+Index(
+    "ix_assignments_claim",
+    assignments.c.project_id,
+    assignments.c.stage,
+    assignments.c.status,
+    assignments.c.priority.desc(),
+    assignments.c.id,
 )
 
 assignment_skips = Table(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, case, func, insert, or_, select, text, update
 
+from assay.accounts.model import Scope
 from assay.storage.tables import assignment_skips, assignments, judgments, tasks
 
 a = assignments.c
@@ -95,13 +96,24 @@ def get_assignment(conn: Connection, assignment_id: int, *, lock: bool = False) 
     return conn.execute(q).first()
 
 
-def _held_by(assignment_id: int, annotator_id: int, token: str, now: datetime) -> Any:
+def _held_by(assignment_id: int, annotator_id: int, token: str, now: datetime, scope: Scope) -> Any:
+    """The caller's live lease, on a task of the caller's organization and environment."""
+    in_scope = (
+        select(tasks.c.id)
+        .where(
+            tasks.c.id == a.task_id,
+            tasks.c.organization_id == scope.organization_id,
+            tasks.c.is_test == scope.is_test,
+        )
+        .exists()
+    )
     return and_(
         a.id == assignment_id,
         a.status == "open",
         a.annotator_id == annotator_id,
         a.lease_token == token,
         a.lease_expires_at > now,
+        in_scope,
     )
 
 
@@ -113,32 +125,45 @@ def extend_lease(
     token: str,
     now: datetime,
     expires_at: datetime,
+    scope: Scope,
 ) -> Row[Any] | None:
     return conn.execute(
         update(assignments)
-        .where(_held_by(assignment_id, annotator_id, token, now))
+        .where(_held_by(assignment_id, annotator_id, token, now, scope))
         .values(lease_expires_at=expires_at)
         .returning(*assignments.c)
     ).first()
 
 
 def release(
-    conn: Connection, *, assignment_id: int, annotator_id: int, token: str, now: datetime
+    conn: Connection,
+    *,
+    assignment_id: int,
+    annotator_id: int,
+    token: str,
+    now: datetime,
+    scope: Scope,
 ) -> bool:
     n = conn.execute(
         update(assignments)
-        .where(_held_by(assignment_id, annotator_id, token, now))
+        .where(_held_by(assignment_id, annotator_id, token, now, scope))
         .values(lease_token=None, lease_expires_at=None, annotator_id=None)
     ).rowcount
     return n == 1
 
 
 def mark_submitted(
-    conn: Connection, *, assignment_id: int, annotator_id: int, token: str, now: datetime
+    conn: Connection,
+    *,
+    assignment_id: int,
+    annotator_id: int,
+    token: str,
+    now: datetime,
+    scope: Scope,
 ) -> Row[Any] | None:
     return conn.execute(
         update(assignments)
-        .where(_held_by(assignment_id, annotator_id, token, now))
+        .where(_held_by(assignment_id, annotator_id, token, now, scope))
         .values(status="submitted", completed_at=now, lease_token=None)
         .returning(*assignments.c)
     ).first()

@@ -11,7 +11,14 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from assay.accounts.model import Scope
-from assay.storage.tables import callback_attempts, task_audits, task_tags, tasks, users
+from assay.storage.tables import (
+    callback_attempts,
+    projects,
+    task_audits,
+    task_tags,
+    tasks,
+    users,
+)
 
 
 def insert_tasks(
@@ -37,6 +44,16 @@ def get_task(
     return conn.execute(q).first()
 
 
+def get_task_with_workflow(conn: Connection, task_id: str) -> Row[Any] | None:
+    """The task, locked, with its project's workflow (what a submit needs in one query)."""
+    return conn.execute(
+        select(tasks, projects.c.workflow)
+        .join(projects, projects.c.id == tasks.c.project_id)
+        .where(tasks.c.id == task_id)
+        .with_for_update(of=tasks)
+    ).first()
+
+
 def get_task_by_id(conn: Connection, task_id: str) -> Row[Any] | None:
     return conn.execute(select(tasks).where(tasks.c.id == task_id)).first()
 
@@ -60,11 +77,15 @@ class TaskFilter:
 
 def _filtered(q: Any, scope: Scope, f: TaskFilter) -> Any:
     c = tasks.c
-    q = q.where(c.organization_id == scope.organization_id, c.is_test == scope.is_test)
-    if f.project_id is not None:
-        q = q.where(c.project_id == f.project_id)
-    if f.batch_id is not None:
-        q = q.where(c.batch_id == f.batch_id)
+    if f.project_id is not None or f.batch_id is not None:
+        # Projects and batches are looked up by name within the scope, so their tasks are
+        # in it; leaving the scope columns out lets the planner take the project's index.
+        if f.project_id is not None:
+            q = q.where(c.project_id == f.project_id)
+        if f.batch_id is not None:
+            q = q.where(c.batch_id == f.batch_id)
+    else:
+        q = q.where(c.organization_id == scope.organization_id, c.is_test == scope.is_test)
     if f.statuses:
         q = q.where(c.status.in_(f.statuses))
     if f.types:

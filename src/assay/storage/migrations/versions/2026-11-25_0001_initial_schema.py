@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 11:36:00.317741
+Create Date: 2026-11-25 12:39:28.975787
 """
 
 from __future__ import annotations
@@ -354,10 +354,14 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_assignments_claim",
-            ["project_id", "stage", "status", "priority", "id"],
+            ["project_id", "stage", "status", sa.literal_column("priority DESC"), "id"],
             unique=False,
         )
-        batch_op.create_index(batch_op.f("ix_assignments_task_id"), ["task_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_assignments_task_id_annotator_id"),
+            ["task_id", "annotator_id"],
+            unique=False,
+        )
 
     op.create_table(
         "jobs",
@@ -581,7 +585,7 @@ def downgrade() -> None:
 
     op.drop_table("jobs")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_assignments_task_id"))
+        batch_op.drop_index(batch_op.f("ix_assignments_task_id_annotator_id"))
         batch_op.drop_index("ix_assignments_claim")
         batch_op.drop_index(batch_op.f("ix_assignments_annotator_id_status"))
 
