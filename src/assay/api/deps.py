@@ -9,6 +9,7 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from assay.accounts import service as accounts
 from assay.accounts.model import Principal
@@ -16,8 +17,15 @@ from assay.api.ratelimit import RateLimiter
 from assay.context import Context
 from assay.errors import Unauthenticated
 
+# Dependencies that do no I/O are ``async``: FastAPI runs sync ones in the thread pool, and
+# every extra hop there costs a wait for the GIL under load.
 
-def get_context(request: Request) -> Context:
+
+async def get_context(request: Request) -> Context:
+    return _context(request)
+
+
+def _context(request: Request) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx
 
@@ -75,14 +83,13 @@ def api_key_from(request: Request) -> str:
     return key
 
 
-def get_principal(request: Request) -> Principal:
-    ctx = get_context(request)
+async def get_principal(request: Request) -> Principal:
     cache: KeyCache = request.app.state.key_cache
     limiter: RateLimiter = request.app.state.limiter
     key = api_key_from(request)
     principal = cache.get(key)
-    if principal is None:
-        principal = accounts.authenticate_key(ctx.db, key)
+    if principal is None:  # only a cache miss touches the database, in the thread pool
+        principal = await run_in_threadpool(accounts.authenticate_key, _context(request).db, key)
         cache.put(key, principal)
     limiter.hit(principal.key_id or -principal.user_id)
     return principal

@@ -254,18 +254,7 @@ def submit(
 def _complete(
     conn: Connection, task: Row[Any], response: dict[str, Any], now: Any, deadline: timedelta
 ) -> bool:
-    n = tasks_repo.update_task(
-        conn,
-        task_id=task.id,
-        only_status=TaskStatus.PENDING.value,
-        values={
-            "status": TaskStatus.COMPLETED.value,
-            "response": response,
-            "completed_at": now,
-            "updated_at": now,
-        },
-    )
-    if n != 1:
+    if not tasks_repo.complete_task(conn, task_id=task.id, response=response, now=now):
         return False
     if task.callback_url:
         jobs_repo.enqueue(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from assay.accounts.model import Scope
 from assay.storage.tables import projects
@@ -47,12 +47,20 @@ def insert_project(
     )
 
 
+_BY_NAME = select(projects).where(
+    projects.c.organization_id == bindparam("p_org"),
+    projects.c.is_test == bindparam("p_test"),
+    projects.c.name == bindparam("p_name"),
+)
+
+
 def get_project(
     conn: Connection, *, scope: Scope, name: str | None = None, id: int | None = None
 ) -> Row[Any] | None:
-    q = select(projects).where(_scoped(scope))
-    q = q.where(projects.c.name == name) if name is not None else q.where(projects.c.id == id)
-    return conn.execute(q).first()
+    if name is not None:  # the hot path (every lease), with a statement built once
+        params = {"p_org": scope.organization_id, "p_test": scope.is_test, "p_name": name}
+        return conn.execute(_BY_NAME, params).first()
+    return conn.execute(select(projects).where(_scoped(scope), projects.c.id == id)).first()
 
 
 def list_projects(

@@ -12,10 +12,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from assay.accounts.model import Scope
 from assay.storage.tables import assignment_skips, assignments, judgments, tasks
+from assay.storage.types import UTCDateTime
 
 a = assignments.c
 
@@ -25,8 +38,70 @@ def insert_assignments(conn: Connection, rows: Sequence[dict[str, Any]]) -> None
         conn.execute(insert(assignments), list(rows))
 
 
-def _claimable(now: datetime) -> Any:
-    return and_(a.status == "open", or_(a.lease_expires_at.is_(None), a.lease_expires_at < now))
+# The hot statements are built once, with bind parameters: building a statement and its cache
+# key costs more Python time than running it. Parameter names must differ from column names
+# (SQLAlchemy reserves those for the SET clause).
+_NOW = bindparam("p_now", type_=UTCDateTime)
+
+
+def _claimable() -> Any:
+    return and_(a.status == "open", or_(a.lease_expires_at.is_(None), a.lease_expires_at < _NOW))
+
+
+def _build_claim() -> Any:
+    mine = assignments.alias("mine")
+    already_mine = (
+        select(mine.c.id)
+        .where(
+            mine.c.task_id == a.task_id,
+            mine.c.annotator_id == bindparam("p_user"),
+            or_(
+                mine.c.status == "submitted",
+                and_(mine.c.status == "open", mine.c.lease_expires_at > _NOW),
+            ),
+        )
+        .exists()
+    )
+    skipped = (
+        select(assignment_skips.c.id)
+        .where(
+            assignment_skips.c.assignment_id == a.id,
+            assignment_skips.c.annotator_id == bindparam("p_user"),
+        )
+        .exists()
+    )
+    pick = (
+        select(a.id)
+        .where(
+            a.project_id == bindparam("p_project"),
+            a.stage == bindparam("p_stage"),
+            _claimable(),
+            ~already_mine,
+            ~skipped,
+        )
+        .order_by(a.priority.desc(), a.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return (
+        update(assignments)
+        .where(a.id == pick, _claimable())
+        .values(
+            annotator_id=bindparam("p_user"),
+            lease_token=bindparam("p_token"),
+            lease_expires_at=bindparam("p_expires", type_=UTCDateTime),
+            leased_at=_NOW,
+            lease_count=a.lease_count + 1,
+        )
+        .returning(*assignments.c)
+    )
+
+
+_CLAIM = _build_claim()
+# One annotator's concurrent claims must not each take a different assignment of the same
+# task; a transaction-scoped lock per annotator orders them (PostgreSQL only).
+_ANNOTATOR_LOCK = text("SELECT pg_advisory_xact_lock(7411, :u)")
 
 
 def claim(
@@ -40,53 +115,18 @@ def claim(
     token: str,
 ) -> Row[Any] | None:
     if conn.dialect.name == "postgresql":
-        # One annotator's concurrent claims must not each take a different assignment of the
-        # same task; a transaction-scoped lock per annotator orders them.
-        conn.execute(text("SELECT pg_advisory_xact_lock(7411, :u)"), {"u": annotator_id})
-    other = assignments.alias("mine")
-    already_mine = (
-        select(other.c.id)
-        .where(
-            other.c.task_id == a.task_id,
-            other.c.annotator_id == annotator_id,
-            or_(
-                other.c.status == "submitted",
-                and_(other.c.status == "open", other.c.lease_expires_at > now),
-            ),
-        )
-        .exists()
-    )
-    skipped = (
-        select(assignment_skips.c.id)
-        .where(
-            assignment_skips.c.assignment_id == a.id,
-            assignment_skips.c.annotator_id == annotator_id,
-        )
-        .exists()
-    )
-    pick = (
-        select(a.id)
-        .where(
-            a.project_id == project_id, a.stage == stage, _claimable(now), ~already_mine, ~skipped
-        )
-        .order_by(a.priority.desc(), a.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    stmt = (
-        update(assignments)
-        .where(a.id == pick, _claimable(now))
-        .values(
-            annotator_id=annotator_id,
-            lease_token=token,
-            lease_expires_at=expires_at,
-            leased_at=now,
-            lease_count=a.lease_count + 1,
-        )
-        .returning(*assignments.c)
-    )
-    return conn.execute(stmt).first()
+        conn.execute(_ANNOTATOR_LOCK, {"u": annotator_id})
+    return conn.execute(
+        _CLAIM,
+        {
+            "p_project": project_id,
+            "p_stage": stage,
+            "p_user": annotator_id,
+            "p_now": now,
+            "p_expires": expires_at,
+            "p_token": token,
+        },
+    ).first()
 
 
 def get_assignment(conn: Connection, assignment_id: int, *, lock: bool = False) -> Row[Any] | None:
@@ -96,25 +136,51 @@ def get_assignment(conn: Connection, assignment_id: int, *, lock: bool = False) 
     return conn.execute(q).first()
 
 
-def _held_by(assignment_id: int, annotator_id: int, token: str, now: datetime, scope: Scope) -> Any:
-    """The caller's live lease, on a task of the caller's organization and environment."""
-    in_scope = (
-        select(tasks.c.id)
-        .where(
-            tasks.c.id == a.task_id,
-            tasks.c.organization_id == scope.organization_id,
-            tasks.c.is_test == scope.is_test,
-        )
-        .exists()
+# The caller's live lease, on a task of the caller's organization and environment.
+_HELD_BY = and_(
+    a.id == bindparam("p_id"),
+    a.status == "open",
+    a.annotator_id == bindparam("p_user"),
+    a.lease_token == bindparam("p_token"),
+    a.lease_expires_at > _NOW,
+    select(tasks.c.id)
+    .where(
+        tasks.c.id == a.task_id,
+        tasks.c.organization_id == bindparam("p_org"),
+        tasks.c.is_test == bindparam("p_test"),
     )
-    return and_(
-        a.id == assignment_id,
-        a.status == "open",
-        a.annotator_id == annotator_id,
-        a.lease_token == token,
-        a.lease_expires_at > now,
-        in_scope,
-    )
+    .exists(),
+)
+_EXTEND = (
+    update(assignments)
+    .where(_HELD_BY)
+    .values(lease_expires_at=bindparam("p_expires", type_=UTCDateTime))
+    .returning(*assignments.c)
+)
+_RELEASE = (
+    update(assignments)
+    .where(_HELD_BY)
+    .values(lease_token=None, lease_expires_at=None, annotator_id=None)
+)
+_SUBMIT = (
+    update(assignments)
+    .where(_HELD_BY)
+    .values(status="submitted", completed_at=_NOW, lease_token=None)
+    .returning(*assignments.c)
+)
+
+
+def _held(
+    assignment_id: int, annotator_id: int, token: str, now: datetime, scope: Scope
+) -> dict[str, Any]:
+    return {
+        "p_id": assignment_id,
+        "p_user": annotator_id,
+        "p_token": token,
+        "p_now": now,
+        "p_org": scope.organization_id,
+        "p_test": scope.is_test,
+    }
 
 
 def extend_lease(
@@ -127,12 +193,8 @@ def extend_lease(
     expires_at: datetime,
     scope: Scope,
 ) -> Row[Any] | None:
-    return conn.execute(
-        update(assignments)
-        .where(_held_by(assignment_id, annotator_id, token, now, scope))
-        .values(lease_expires_at=expires_at)
-        .returning(*assignments.c)
-    ).first()
+    params = _held(assignment_id, annotator_id, token, now, scope)
+    return conn.execute(_EXTEND, {**params, "p_expires": expires_at}).first()
 
 
 def release(
@@ -144,12 +206,9 @@ def release(
     now: datetime,
     scope: Scope,
 ) -> bool:
-    n = conn.execute(
-        update(assignments)
-        .where(_held_by(assignment_id, annotator_id, token, now, scope))
-        .values(lease_token=None, lease_expires_at=None, annotator_id=None)
-    ).rowcount
-    return n == 1
+    return (
+        conn.execute(_RELEASE, _held(assignment_id, annotator_id, token, now, scope)).rowcount == 1
+    )
 
 
 def mark_submitted(
@@ -161,12 +220,7 @@ def mark_submitted(
     now: datetime,
     scope: Scope,
 ) -> Row[Any] | None:
-    return conn.execute(
-        update(assignments)
-        .where(_held_by(assignment_id, annotator_id, token, now, scope))
-        .values(status="submitted", completed_at=now, lease_token=None)
-        .returning(*assignments.c)
-    ).first()
+    return conn.execute(_SUBMIT, _held(assignment_id, annotator_id, token, now, scope)).first()
 
 
 def insert_skip(
@@ -177,6 +231,9 @@ def insert_skip(
             assignment_id=assignment_id, annotator_id=annotator_id, reason=reason, created_at=now
         )
     )
+
+
+_INSERT_JUDGMENT = insert(judgments)
 
 
 def insert_judgment(
@@ -192,16 +249,17 @@ def insert_judgment(
     now: datetime,
 ) -> None:
     conn.execute(
-        insert(judgments).values(
-            task_id=task_id,
-            assignment_id=assignment_id,
-            stage=stage,
-            source=source,
-            annotator_id=annotator_id,
-            response=response,
-            time_spent_ms=time_spent_ms,
-            created_at=now,
-        )
+        _INSERT_JUDGMENT,
+        {
+            "task_id": task_id,
+            "assignment_id": assignment_id,
+            "stage": stage,
+            "source": source,
+            "annotator_id": annotator_id,
+            "response": response,
+            "time_spent_ms": time_spent_ms,
+            "created_at": now,
+        },
     )
 
 

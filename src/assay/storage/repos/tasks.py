@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
 from assay.accounts.model import Scope
 from assay.storage.tables import (
@@ -19,6 +19,7 @@ from assay.storage.tables import (
     tasks,
     users,
 )
+from assay.storage.types import JSONType, UTCDateTime
 
 
 def insert_tasks(
@@ -44,18 +45,41 @@ def get_task(
     return conn.execute(q).first()
 
 
+# Hot statements, built once (see repos/queue.py).
+_WITH_WORKFLOW = (
+    select(tasks, projects.c.workflow)
+    .join(projects, projects.c.id == tasks.c.project_id)
+    .where(tasks.c.id == bindparam("p_id"))
+    .with_for_update(of=tasks)
+)
+_BY_ID = select(tasks).where(tasks.c.id == bindparam("p_id"))
+_COMPLETE = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("p_id"), tasks.c.status == "pending")
+    .values(
+        status="completed",
+        response=bindparam("p_response", type_=JSONType),
+        completed_at=bindparam("p_now", type_=UTCDateTime),
+        updated_at=bindparam("p_now", type_=UTCDateTime),
+    )
+)
+
+
 def get_task_with_workflow(conn: Connection, task_id: str) -> Row[Any] | None:
     """The task, locked, with its project's workflow (what a submit needs in one query)."""
-    return conn.execute(
-        select(tasks, projects.c.workflow)
-        .join(projects, projects.c.id == tasks.c.project_id)
-        .where(tasks.c.id == task_id)
-        .with_for_update(of=tasks)
-    ).first()
+    return conn.execute(_WITH_WORKFLOW, {"p_id": task_id}).first()
 
 
 def get_task_by_id(conn: Connection, task_id: str) -> Row[Any] | None:
-    return conn.execute(select(tasks).where(tasks.c.id == task_id)).first()
+    return conn.execute(_BY_ID, {"p_id": task_id}).first()
+
+
+def complete_task(
+    conn: Connection, *, task_id: str, response: dict[str, Any], now: datetime
+) -> bool:
+    """Pending to completed with its response; False if it was no longer pending."""
+    n = conn.execute(_COMPLETE, {"p_id": task_id, "p_response": response, "p_now": now})
+    return n.rowcount == 1
 
 
 @dataclass(frozen=True, slots=True)
