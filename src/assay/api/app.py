@@ -11,9 +11,8 @@ from fastapi import FastAPI
 from assay import __version__
 from assay.api import errors, openapi
 from assay.api.deps import KeyCache
-from assay.api.edge import BodyLimitMiddleware, NulGuardMiddleware
+from assay.api.edge import EdgeMiddleware
 from assay.api.ratelimit import RateLimiter
-from assay.api.rawpath import RawNameMiddleware
 from assay.api.routes import health, queue
 from assay.api.routes.v1 import batches, files, projects, tasks, unsupported
 from assay.context import Context
@@ -60,20 +59,19 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
         ctx.settings.rate_limit_per_second, ctx.settings.rate_limit_burst
     )
     errors.install(app)
+    # Routes match in order: the work queue (the hottest path) first, catch-alls last.
     for router in (
-        health.router,
+        queue.router,
         tasks.router,
         projects.router,
         batches.router,
         files.router,
-        queue.router,
+        health.router,
         unsupported.router,
     ):
         app.include_router(router)
-    app.add_middleware(RawNameMiddleware)
-    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(
-        BodyLimitMiddleware,
+        EdgeMiddleware,
         max_body_bytes=ctx.settings.max_body_bytes,
         max_file_bytes=ctx.settings.max_file_bytes,
     )
