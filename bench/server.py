@@ -8,33 +8,23 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from assay.accounts import service as accounts
 from assay.accounts.model import Environment, Role, Scope
 from assay.projects import service as projects
 from assay.storage.db import Database
 from bench.common import PROJECT_PARAMS
+from bench.process import free_port, spawn, stop_group, wait_ready
 
 ORG = "bench"
 # The stored set, the queue the annotators work, and one project per write benchmark, so that
 # each measurement's tasks can be told apart (they all live in the same tasks table).
 PROJECTS = ("stored", "creates", "bulk", "cli-import", "callbacks")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -118,40 +108,28 @@ class Server:
     def start(self, timeout: float = 90) -> Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = server_env(self.db_url, self.data_dir, self.port, **self.extra)
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "assay.cli.main", "serve", "--workers", str(self.workers)],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+        argv = [sys.executable, "-m", "assay.cli.main", "serve", "--workers", str(self.workers)]
+        self.proc = spawn(argv, env=env, log=self.log_path)
+        try:
+            wait_ready(
+                self.proc,
+                f"{self.url}/readyz",
+                timeout=timeout,
+                interval=0.2,
+                name="server",
+                log_tail=self.log_tail,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"server not ready in {timeout}s:\n{self.log_tail()}")
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
 
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        stop_group(proc)
 
     def cpu_seconds(self) -> float:
         """User + system CPU time used so far by every process of the server's group."""

@@ -19,7 +19,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -29,7 +28,7 @@ from typing import Any
 import httpx
 
 from bench.common import percentiles_ms
-from bench.server import free_port
+from bench.process import free_port, spawn, stop_group, wait_ready
 
 LABEL_CONFIG = (
     '<View><Image name="image" value="$image"/>'
@@ -71,38 +70,21 @@ class LabelStudio:
             "--password", secrets.token_urlsafe(12), "--user-token", self.token,
             "--enable-legacy-api-token",
         ]  # fmt: skip
-        with (self.data / "label-studio.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                argv,
-                env=env,
-                cwd=self.data,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"Label Studio exited early:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(1)
-        raise RuntimeError(f"Label Studio not up in {timeout}s:\n{self.log_tail()}")
+        self.proc = spawn(argv, env=env, log=self.data / "label-studio.log", cwd=self.data)
+        wait_ready(
+            self.proc,
+            f"{self.url}/health",
+            timeout=timeout,
+            interval=1,
+            name="Label Studio",
+            log_tail=self.log_tail,
+        )
 
     def log_tail(self) -> str:
         return (self.data / "label-studio.log").read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=30)
+        stop_group(self.proc)
         self.proc = None
         shutil.rmtree(self.data, ignore_errors=True)
 
