@@ -260,6 +260,17 @@ def test_combine_gives_one_answer_list_per_respondent_in_order() -> None:
     assert first["annotations"]["kind"] == _answer("kind", "category", "cat")
 
 
+def test_combine_keeps_each_list_with_its_respondent() -> None:
+    """A field left out by one respondent gets an empty list in that respondent's place."""
+    params = _params(responses_required=3)
+    first = KIND.validate_response(params, {"annotations": ANSWERS})
+    second = KIND.validate_response(params, {"annotations": {**ANSWERS, "notes": "shy"}})
+    third = KIND.validate_response(params, {"annotations": ANSWERS})
+    combined = KIND.combine([first, second, third])["annotations"]
+    assert combined["notes"]["response"] == [[], ["shy"], []]
+    assert combined["name"]["response"] == [["Tom"], ["Tom"], ["Tom"]]
+
+
 def test_combine_of_one_respondent_is_that_response() -> None:
     one = KIND.validate_response(_params(), {"annotations": ANSWERS})
     assert KIND.combine([one]) == one

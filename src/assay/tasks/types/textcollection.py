@@ -64,12 +64,17 @@ class TextCollection(TaskType[TextCollectionParams, TextCollectionResponse]):
     response_model = TextCollectionResponse
 
     def combine(self, responses: list[dict[str, Any]]) -> dict[str, Any]:
-        """Scale's shape: each field's ``response`` holds one answer list per respondent."""
+        """Scale's shape: each field's ``response`` holds one answer list per respondent, in
+        submission order; a respondent who left an optional field out has ``[]`` there, so
+        the i-th list is always the i-th respondent's."""
         merged: dict[str, Any] = {}
-        for r in responses:
+        for i, r in enumerate(responses):
             for fid, answer in r["annotations"].items():
-                slot = merged.setdefault(fid, {**answer, "response": []})
+                slot = merged.setdefault(fid, {**answer, "response": [[] for _ in range(i)]})
                 slot["response"].extend(answer["response"])
+            for fid, slot in merged.items():
+                if fid not in r["annotations"]:
+                    slot["response"].append([])
         return {"annotations": merged}
 
     def check_params(self, params: TextCollectionParams) -> None:
