@@ -8,12 +8,14 @@ value would be stored and then fail every response that contains it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from fastapi import Request
+from pydantic import BaseModel, ValidationError
 
 from assay.errors import Invalid
+from assay.tasks.types.base import format_errors
 
 MAX_DEPTH = 100
 
@@ -57,3 +59,19 @@ async def json_object(request: Request) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Invalid("the body must be a JSON object")
     return value
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def read_model(request: Request, model: type[M]) -> M:
+    """The body parsed (as ``json_body``) and validated into ``model``, errors naming fields.
+
+    The hottest routes (lease, submit) read their bodies this way instead of through FastAPI's
+    body parameters, which cost more per request than the rest of the route.
+    """
+    value = parse_json(await request.body())
+    try:
+        return model.model_validate({} if value is None else value)
+    except ValidationError as exc:
+        raise format_errors(exc, "") from None

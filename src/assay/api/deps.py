@@ -22,10 +22,10 @@ from assay.errors import Unauthenticated
 
 
 async def get_context(request: Request) -> Context:
-    return _context(request)
+    return context_of(request)
 
 
-def _context(request: Request) -> Context:
+def context_of(request: Request) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx
 
@@ -89,7 +89,7 @@ async def get_principal(request: Request) -> Principal:
     key = api_key_from(request)
     principal = cache.get(key)
     if principal is None:  # only a cache miss touches the database, in the thread pool
-        principal = await run_in_threadpool(accounts.authenticate_key, _context(request).db, key)
+        principal = await run_in_threadpool(accounts.authenticate_key, context_of(request).db, key)
         cache.put(key, principal)
     limiter.hit(principal.key_id or -principal.user_id)
     return principal

@@ -37,6 +37,21 @@ def flat_body(name: str, models: list[type[BaseModel]], description: str) -> dic
     }
 
 
+def model_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The request body of a route that parses ``model`` itself (see ``read_model``)."""
+    schema = model.model_json_schema(ref_template=_REF, mode="validation")
+    _EXTRA.update(schema.pop("$defs", {}))
+    _EXTRA[model.__name__] = schema
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}
+            },
+        }
+    }
+
+
 def json_body_of(schema: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": False, "content": {"application/json": {"schema": schema}}}}
 

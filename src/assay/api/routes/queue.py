@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from assay.api.deps import ContextDep, PrincipalDep
+from assay.api.body import read_model
+from assay.api.deps import ContextDep, PrincipalDep, context_of, get_principal
+from assay.api.openapi import model_body
 from assay.api.policies import QueuePolicy, RequesterPolicy
 from assay.api.routing import Route, ok
 from assay.api.schemas.common import ERRORS, ErrorRead
@@ -53,15 +57,28 @@ def my_queue(ctx: ContextDep, principal: PrincipalDep) -> Response:
     return ok(service.my_queue(ctx, principal=principal))
 
 
-@router.post("/queue/lease", response_model=LeaseResult, operation_id="lease_next")
-def lease_next(body: LeaseRequest, ctx: ContextDep, principal: PrincipalDep) -> Response:
+@router.post(
+    "/queue/lease",
+    response_model=LeaseResult,
+    operation_id="lease_next",
+    openapi_extra=model_body(LeaseRequest),
+)
+async def lease_next(request: Request) -> Response:
     """Lease the next assignment of a project (``assignment: null`` when none is waiting).
 
     Keep the ``lease_token``: heartbeat, submit, skip and release need it.
     """
+    principal = await get_principal(request)
     QueuePolicy.work(principal)
-    found = service.lease_next(
-        ctx, principal=principal, project=body.project, lease_seconds=body.lease_seconds
+    body = await read_model(request, LeaseRequest)
+    found = await run_in_threadpool(
+        partial(
+            service.lease_next,
+            context_of(request),
+            principal=principal,
+            project=body.project,
+            lease_seconds=body.lease_seconds,
+        )
     )
     return ok({"assignment": found})
 
@@ -96,21 +113,27 @@ def heartbeat(
 
 
 @router.post(
-    "/assignments/{assignment_id}/submit", response_model=SubmitRead, operation_id="submit"
+    "/assignments/{assignment_id}/submit",
+    response_model=SubmitRead,
+    operation_id="submit",
+    openapi_extra=model_body(Submit),
 )
-def submit(
-    assignment_id: AssignmentId, body: Submit, ctx: ContextDep, principal: PrincipalDep
-) -> Response:
+async def submit(assignment_id: AssignmentId, request: Request) -> Response:
     """Submit a response under a live lease; it is checked against the task's params."""
+    principal = await get_principal(request)
     QueuePolicy.work(principal)
+    body = await read_model(request, Submit)
     return ok(
-        service.submit(
-            ctx,
-            principal=principal,
-            assignment_id=assignment_id,
-            token=body.lease_token,
-            response=body.response,
-            time_spent_ms=body.time_spent_ms,
+        await run_in_threadpool(
+            partial(
+                service.submit,
+                context_of(request),
+                principal=principal,
+                assignment_id=assignment_id,
+                token=body.lease_token,
+                response=body.response,
+                time_spent_ms=body.time_spent_ms,
+            )
         )
     )
 
