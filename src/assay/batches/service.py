@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from assay import clock
 from assay.accounts.model import Scope
 from assay.errors import Conflict, Invalid, NotEnabled, NotFound
+from assay.projects import service as projects_service
 from assay.storage.db import Database
 from assay.storage.repos import batches as repo
 from assay.storage.repos import jobs as jobs_repo
@@ -48,9 +49,7 @@ def create_batch(
     now = clock.now()
     try:
         with db.write() as conn:
-            proj = projects_repo.get_project(conn, scope=scope, name=project)
-            if proj is None:
-                raise NotFound(f"project {project!r} not found")
+            proj = projects_service.get_or_raise(conn, scope=scope, name=project)
             bid = repo.insert_batch(
                 conn,
                 scope=scope,
@@ -92,9 +91,7 @@ def list_batches(
 ) -> dict[str, Any]:
     with db.read() as conn:
         if project is not None:
-            proj = projects_repo.get_project(conn, scope=scope, name=project)
-            if proj is None:
-                raise NotFound(f"project {project!r} not found")
+            proj = projects_service.get_or_raise(conn, scope=scope, name=project)
             f = repo.BatchFilter(
                 project_id=proj.id,
                 status=f.status,

@@ -13,8 +13,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from assay.cli.common import console, context, err_console, org_scope
-from assay.errors import AssayError, Invalid, NotFound
-from assay.storage.repos import projects as projects_repo
+from assay.errors import AssayError, Invalid
+from assay.projects import service as projects_service
 from assay.storage.repos.tasks import TaskFilter
 from assay.tasks import service
 from assay.tasks.model import build_task
@@ -74,9 +74,7 @@ def import_tasks(
     with context() as ctx:
         scope = org_scope(ctx, org, test)
         with ctx.db.read() as conn:
-            proj = projects_repo.get_project(conn, scope=scope, name=project)
-        if proj is None:
-            raise NotFound(f"project {project!r} not found")
+            proj = projects_service.get_or_raise(conn, scope=scope, name=project)
         items: list[tuple[str, dict[str, Any]]] = []
         errors: list[str] = []
         for line, payload in read_rows(path):

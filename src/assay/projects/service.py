@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from assay import clock
@@ -85,12 +86,17 @@ def create_project(
     return project_json(row._mapping)
 
 
-def get_project(db: Database, *, scope: Scope, name: str) -> dict[str, Any]:
-    with db.read() as conn:
-        row = repo.get_project(conn, scope=scope, name=name)
+def get_or_raise(conn: Connection, *, scope: Scope, name: str) -> Row[Any]:
+    """A project's row by name within the scope; ``NotFound`` otherwise."""
+    row = repo.get_project(conn, scope=scope, name=name)
     if row is None:
         raise NotFound(f"project {name!r} not found")
-    return project_json(row._mapping)
+    return row
+
+
+def get_project(db: Database, *, scope: Scope, name: str) -> dict[str, Any]:
+    with db.read() as conn:
+        return project_json(get_or_raise(conn, scope=scope, name=name)._mapping)
 
 
 def list_projects(db: Database, *, scope: Scope) -> list[dict[str, Any]]:
@@ -106,9 +112,7 @@ def set_params(db: Database, *, scope: Scope, name: str, changes: dict[str, Any]
     """
     now = clock.now()
     with db.write() as conn:
-        row = repo.get_project(conn, scope=scope, name=name)
-        if row is None:
-            raise NotFound(f"project {name!r} not found")
+        row = get_or_raise(conn, scope=scope, name=name)
         body = dict(changes)
         patch = body.pop("patch", True)
         if not isinstance(patch, bool):

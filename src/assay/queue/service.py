@@ -16,6 +16,7 @@ from assay.accounts.model import Principal
 from assay.batches import service as batches_service
 from assay.context import Context
 from assay.errors import Conflict, Invalid, LeaseExpired, NotFound
+from assay.projects import service as projects_service
 from assay.queue.policy import is_live, new_lease_token
 from assay.queue.workflow import Workflow, judgments_for
 from assay.storage.repos import jobs as jobs_repo
@@ -66,9 +67,7 @@ def lease_next(
         # the lease (or date it before the claim).
         now = clock.now()
         expires = now + duration
-        proj = projects_repo.get_project(conn, scope=principal.scope, name=project)
-        if proj is None:
-            raise NotFound(f"project {project!r} not found")
+        proj = projects_service.get_or_raise(conn, scope=principal.scope, name=project)
         stage = proj.workflow[0]["name"]
         row = repo.claim(
             conn,

@@ -18,6 +18,7 @@ from assay.batches import service as batches_service
 from assay.context import Context
 from assay.errors import Conflict, Invalid, NotFound
 from assay.ids import is_id, new_id
+from assay.projects import service as projects_service
 from assay.queue.workflow import Workflow, judgments_for
 from assay.storage.db import Database
 from assay.storage.repos import batches as batches_repo
@@ -40,10 +41,7 @@ class _Lookups:
 
     def project(self, conn: Connection, scope: Scope, name: str) -> Row[Any]:
         if name not in self.projects:
-            row = projects_repo.get_project(conn, scope=scope, name=name)
-            if row is None:
-                raise NotFound(f"project {name!r} not found")
-            self.projects[name] = row
+            self.projects[name] = projects_service.get_or_raise(conn, scope=scope, name=name)
         return self.projects[name]
 
     def batch(self, conn: Connection, scope: Scope, name: str) -> Row[Any]:
@@ -266,10 +264,7 @@ def _resolve(conn: Connection, scope: Scope, q: TaskQuery) -> repo.TaskFilter:
     f = q.filter
     values: dict[str, Any] = {}
     if q.project is not None:
-        proj = projects_repo.get_project(conn, scope=scope, name=q.project)
-        if proj is None:
-            raise NotFound(f"project {q.project!r} not found")
-        values["project_id"] = proj.id
+        values["project_id"] = projects_service.get_or_raise(conn, scope=scope, name=q.project).id
     if q.batch is not None:
         batch = batches_repo.get_batch(conn, scope=scope, name=q.batch)
         if batch is None:

@@ -51,9 +51,13 @@ def post(
     return Outcome(code, error, int((time.perf_counter() - started) * 1000))
 
 
-def _payload(ctx: Context, job: Row[Any]) -> tuple[str, bytes, int] | None:
-    """URL, body and organization of a job's callback; None when it has nothing to send."""
+def _payload(ctx: Context, job: Row[Any]) -> tuple[str, bytes, Row[Any]] | None:
+    """URL, body and organization of a job's callback, read in one transaction; None when it
+    has nothing to send."""
     with ctx.db.read() as conn:
+        org = accounts_repo.get_organization(conn, id=job.organization_id)
+        if org is None:
+            return None
         if job.kind == "task_callback":
             task = tasks_repo.get_task_by_id(conn, job.task_id)
             if task is None or task.status != "completed" or not task.callback_url:
@@ -71,14 +75,14 @@ def _payload(ctx: Context, job: Row[Any]) -> tuple[str, bytes, int] | None:
                 tags=tasks_repo.tags_for(conn, [task.id]).get(task.id, []),
                 audits=tasks_repo.audits_for(conn, [task.id]).get(task.id, []),
             )
-            return task.callback_url, events.task_callback_body(doc), task.organization_id
+            return task.callback_url, events.task_callback_body(doc), org
         row = batches_repo.get_batch_by_id(conn, job.batch_id)
         if row is None or not row.callback_url:
             return None
         project = projects_repo.names_by_id(conn, {row.project_id})[row.project_id]
         counts = batches_repo.task_counts(conn, batch_id=row.id)
         body = events.batch_callback_body(batch_json(row._mapping, project=project), counts)
-        return row.callback_url, body, row.organization_id
+        return row.callback_url, body, org
 
 
 def run_callback_job(ctx: Context, client: httpx.Client, job: Row[Any], worker_id: str) -> None:
@@ -90,10 +94,7 @@ def run_callback_job(ctx: Context, client: httpx.Client, job: Row[Any], worker_i
                 conn, job_id=job.id, worker_id=worker_id, now=now, error="nothing to deliver"
             )
         return
-    url, body, org_id = found
-    with ctx.db.read() as conn:
-        org = accounts_repo.get_organization(conn, id=org_id)
-    assert org is not None
+    url, body, org = found
     hdrs = events.headers(
         secret=org.webhook_secret,
         auth_key=org.callback_auth_key,

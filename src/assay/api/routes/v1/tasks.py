@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
+from assay.accounts.model import Principal
 from assay.api.body import json_body, json_object
 from assay.api.deps import ContextDep, PrincipalDep
 from assay.api.openapi import flat_body, json_body_of
@@ -15,6 +16,7 @@ from assay.api.policies import RequesterPolicy
 from assay.api.routing import Route, ok
 from assay.api.schemas.common import CONFLICT, ERRORS
 from assay.api.schemas.v1 import AuditCreate, TaskPage, TaskRead, UniqueIdSet
+from assay.context import Context
 from assay.errors import Invalid
 from assay.storage.repos.tasks import TaskFilter
 from assay.tasks import service
@@ -143,12 +145,17 @@ def set_metadata(task_id: str, body: AnyBody, ctx: ContextDep, principal: Princi
 _TAGS = json_body_of({"type": "array", "items": {"type": "string"}})
 
 
-def _tags(body: Any) -> list[Any] | None:
-    if body is None:
-        return None
-    if not isinstance(body, list):
+def _change_tags(
+    task_id: str, body: Any, ctx: Context, principal: Principal, mode: str
+) -> Response:
+    """The three tag verbs: the body is a JSON array; empty means none (or, to delete, all)."""
+    RequesterPolicy.manage(principal)
+    if body is not None and not isinstance(body, list):
         raise Invalid("the body must be a JSON array of tags")
-    return body
+    tags = body if body is not None or mode == "delete" else []
+    return ok(
+        service.change_tags(ctx.db, scope=principal.scope, task_id=task_id, tags=tags, mode=mode)
+    )
 
 
 @router.post(
@@ -159,12 +166,7 @@ def _tags(body: Any) -> list[Any] | None:
 )
 def set_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Replace the task's tags."""
-    RequesterPolicy.manage(principal)
-    return ok(
-        service.change_tags(
-            ctx.db, scope=principal.scope, task_id=task_id, tags=_tags(body) or [], mode="set"
-        )
-    )
+    return _change_tags(task_id, body, ctx, principal, "set")
 
 
 @router.put(
@@ -174,12 +176,8 @@ def set_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalD
     openapi_extra=_TAGS,
 )
 def add_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep) -> Response:
-    RequesterPolicy.manage(principal)
-    return ok(
-        service.change_tags(
-            ctx.db, scope=principal.scope, task_id=task_id, tags=_tags(body) or [], mode="add"
-        )
-    )
+    """Add tags to the task's."""
+    return _change_tags(task_id, body, ctx, principal, "add")
 
 
 @router.delete(
@@ -190,12 +188,7 @@ def add_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalD
 )
 def delete_tags(task_id: str, body: AnyBody, ctx: ContextDep, principal: PrincipalDep) -> Response:
     """Remove the given tags (all tags when the body is empty)."""
-    RequesterPolicy.manage(principal)
-    return ok(
-        service.change_tags(
-            ctx.db, scope=principal.scope, task_id=task_id, tags=_tags(body), mode="delete"
-        )
-    )
+    return _change_tags(task_id, body, ctx, principal, "delete")
 
 
 def parse_time(value: str | None, field: str) -> datetime | None:
