@@ -172,7 +172,13 @@ class TestRoles:
         assert api.ok("GET", "/v1/tasks")["total"] == 1
         # What annotators may do.
         assert annotator.ok("GET", "/api/v1/queue") == [
-            {"project": "pets", "type": "categorization", "available": 0, "leased": 0}
+            {
+                "project": "pets",
+                "type": "categorization",
+                "available": 0,
+                "leased": 0,
+                "stages": [{"stage": "label", "kind": "label", "available": 0, "leased": 0}],
+            }
         ]
         assert annotator.lease("pets") is None
         assert annotator.get(f"/v1/files/{ids['file']}").content == b"secret"

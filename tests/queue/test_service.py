@@ -255,7 +255,13 @@ def test_skip_keeps_it_from_that_annotator_only(
     assert r.json() == {"id": a["id"], "status": "skipped"}
     assert alice.lease("pets") is None
     assert alice.ok("GET", "/api/v1/queue") == [
-        {"project": "pets", "type": "categorization", "available": 1, "leased": 0}
+        {
+            "project": "pets",
+            "type": "categorization",
+            "available": 1,
+            "leased": 0,
+            "stages": [{"stage": "label", "kind": "label", "available": 1, "leased": 0}],
+        }
     ]
     b = bob.lease("pets")
     assert b["id"] == a["id"]

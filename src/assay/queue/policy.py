@@ -6,7 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from assay.errors import Invalid
+from assay.accounts.model import Principal, Role
+from assay.errors import Invalid, PermissionDenied
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +34,16 @@ def new_lease_token() -> str:
 
 def is_live(expires_at: datetime | None, now: datetime) -> bool:
     return expires_at is not None and expires_at > now
+
+
+# Who may do review work: reviewers, and the organization's requesters and admins.
+REVIEWERS = frozenset({Role.ADMIN, Role.REQUESTER, Role.REVIEWER})
+
+# Rework a reviewer sent back is served before new work: its assignment's queue priority is
+# the task's plus this much (the task's own priority is unchanged).
+REWORK_PRIORITY_BOOST = 1_000_000
+
+
+def check_may_review(principal: Principal) -> None:
+    if principal.role not in REVIEWERS:
+        raise PermissionDenied(f"role {principal.role.value!r} may not do review work")

@@ -6,8 +6,8 @@ client (expired lease, someone else's token) changes nothing and gets a clear er
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Row
 
@@ -17,22 +17,34 @@ from assay.batches import service as batches_service
 from assay.context import Context
 from assay.errors import Conflict, Invalid, LeaseExpired, NotFound
 from assay.projects import service as projects_service
-from assay.queue.policy import is_live, new_lease_token
+from assay.queue.policy import (
+    REWORK_PRIORITY_BOOST,
+    check_may_review,
+    is_live,
+    new_lease_token,
+)
 from assay.queue.workflow import Workflow, judgments_for
 from assay.storage.repos import jobs as jobs_repo
 from assay.storage.repos import projects as projects_repo
 from assay.storage.repos import queue as repo
 from assay.storage.repos import tasks as tasks_repo
+from assay.tasks.diff import json_diff
 from assay.tasks.model import TaskStatus
 from assay.tasks.types import get_type
 from assay.tasks.wire import iso
 
 
-def _assignment_json(row: Row[Any], task: Row[Any], project: str, *, token: bool) -> dict[str, Any]:
+def _assignment_json(
+    conn: Connection, row: Row[Any], task: Row[Any], project: Row[Any], *, token: bool
+) -> dict[str, Any]:
+    workflow = Workflow.from_json(project.workflow)
+    kind = _stage_kind(workflow, row.stage)
+    examples = project.params.get("examples") if isinstance(project.params, dict) else None
     out: dict[str, Any] = {
         "id": row.id,
-        "project": project,
+        "project": project.name,
         "stage": row.stage,
+        "kind": kind,
         "status": row.status,
         "lease_expires_at": iso(row.lease_expires_at),
         "leased_at": iso(row.leased_at),
@@ -44,22 +56,73 @@ def _assignment_json(row: Row[Any], task: Row[Any], project: str, *, token: bool
             "params": task.params,
             "instruction": task.instruction,
         },
+        "instructions": {"text": task.instruction, "examples": examples or []},
     }
+    if kind == "review":
+        label_stage = workflow.first.name
+        judged = repo.stage_judgments(conn, task_id=task.id, stage=label_stage)
+        out["review"] = {
+            "response": get_type(task.type).combine([j.response for j in judged])
+            if judged
+            else None,
+            "judgments": [
+                {
+                    "id": j.id,
+                    "annotator": j.username,
+                    "response": j.response,
+                    "time_spent_ms": j.time_spent_ms,
+                }
+                for j in judged
+            ],
+        }
+    elif row.reserved_for is not None:
+        found = repo.rework_feedback(conn, task_id=task.id, annotator_id=row.reserved_for)
+        if found is not None:
+            review, own = found
+            out["feedback"] = {
+                "comment": review.comment,
+                "reviewer": review.username,
+                "response": own if own is not None else review.original,
+                "created_at": iso(review.created_at),
+            }
     if token:
         out["lease_token"] = row.lease_token
     return out
+
+
+def _stage_kind(workflow: Workflow, stage: str) -> str:
+    try:
+        return workflow.stage(stage).kind
+    except Invalid:  # the project's workflow changed since the assignment was made
+        return "label"
 
 
 def my_queue(ctx: Context, *, principal: Principal) -> list[dict[str, Any]]:
     now = clock.now()
     with ctx.db.read() as conn:
         projects = projects_repo.list_projects(conn, scope=principal.scope, include_archived=False)
-        counts = repo.available_counts(conn, project_ids=[p.id for p in projects], now=now)
-    return [{"project": p.name, "type": p.type, **counts[p.id]} for p in projects]
+        counts = repo.available_counts(
+            conn, project_ids=[p.id for p in projects], user_id=principal.user_id, now=now
+        )
+    out = []
+    for p in projects:
+        stages = []
+        for stage in Workflow.from_json(p.workflow).stages:
+            c = counts.get((p.id, stage.name), {"available": 0, "leased": 0})
+            stages.append({"stage": stage.name, "kind": stage.kind, **c})
+        # The top-level counts are the first (label) stage's, as before review stages existed.
+        out.append({"project": p.name, "type": p.type, **stages[0], "stages": stages})
+        del out[-1]["stage"], out[-1]["kind"]
+    return out
 
 
 def lease_next(
-    ctx: Context, *, principal: Principal, project: str, lease_seconds: float | None = None
+    ctx: Context,
+    *,
+    principal: Principal,
+    project: str,
+    stage: str | None = None,
+    lease_seconds: float | None = None,
 ) -> dict[str, Any] | None:
     duration = ctx.lease.duration(lease_seconds)
     with ctx.db.write() as conn:
@@ -68,11 +131,16 @@ def lease_next(
         now = clock.now()
         expires = now + duration
         proj = projects_service.get_or_raise(conn, scope=principal.scope, name=project)
-        stage = proj.workflow[0]["name"]
+        workflow = Workflow.from_json(proj.workflow)
+        at = workflow.stage(stage) if stage is not None else workflow.first
+        if at.kind == "review":
+            check_may_review(principal)
         row = repo.claim(
             conn,
             project_id=proj.id,
-            stage=stage,
+            stage=at.name,
+            # Review work excludes the task's labelers; label work, its earlier labelers.
+            excluded_stage=workflow.first.name,
             annotator_id=principal.user_id,
             now=now,
             expires_at=expires,
@@ -82,7 +150,7 @@ def lease_next(
             return None
         task = tasks_repo.get_task_by_id(conn, row.task_id)
         assert task is not None
-        return _assignment_json(row, task, proj.name, token=True)
+        return _assignment_json(conn, row, task, proj, token=True)
 
 
 def _held(conn: Connection, principal: Principal, assignment_id: int) -> Row[Any]:
@@ -121,8 +189,8 @@ def get_assignment(ctx: Context, *, principal: Principal, assignment_id: int) ->
             raise NotFound(f"assignment {assignment_id} not found")
         task = tasks_repo.get_task_by_id(conn, row.task_id)
         assert task is not None  # assignments.task_id is a foreign key
-        proj = projects_repo.names_by_id(conn, {row.project_id})[row.project_id]
-        return _assignment_json(row, task, proj, token=False)
+        proj = repo.project_of(conn, row.project_id)
+        return _assignment_json(conn, row, task, proj, token=False)
 
 
 def heartbeat(
@@ -188,6 +256,46 @@ def skip(
         )
 
 
+def _closed(
+    conn: Connection,
+    principal: Principal,
+    assignment_id: int,
+    token: str,
+    now: datetime,
+    submit_key: str | None,
+) -> tuple[Row[Any], dict[str, Any] | None]:
+    """Close the assignment under its lease: (the assignment, None), or (it, the earlier answer)
+    when this is a retry of a submit that already succeeded with the same Idempotency-Key."""
+    done = repo.mark_submitted(
+        conn,
+        assignment_id=assignment_id,
+        annotator_id=principal.user_id,
+        token=token,
+        now=now,
+        scope=principal.scope,
+        submit_key=submit_key,
+    )
+    if done is not None:
+        return done, None
+    row = _held(conn, principal, assignment_id)
+    if (
+        submit_key is not None
+        and row.status == "submitted"
+        and row.submit_key == submit_key
+        and row.annotator_id == principal.user_id
+    ):
+        task = tasks_repo.get_task_by_id(conn, row.task_id)
+        assert task is not None
+        return row, {
+            "id": assignment_id,
+            "status": "submitted",
+            "task_id": row.task_id,
+            "task_status": task.status,
+            "replayed": True,
+        }
+    raise _refusal(row, principal)
+
+
 def submit(
     ctx: Context,
     *,
@@ -196,31 +304,27 @@ def submit(
     token: str,
     response: Any,
     time_spent_ms: int | None = None,
+    submit_key: str | None = None,
 ) -> dict[str, Any]:
-    """Record a judgment; when the stage has all its judgments, the task completes.
+    """Record a judgment; when the stage has all its judgments, the task moves on.
 
     All of it is one transaction: the judgment, the assignment, the task, its callback job and
     the batch's completion are written together or not at all. An invalid response raises
     after the lease-guarded update, which the rollback undoes: the lease stays as it was.
     """
-    deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
     with ctx.db.write() as conn:
         now = clock.now()
-        done = repo.mark_submitted(
-            conn,
-            assignment_id=assignment_id,
-            annotator_id=principal.user_id,
-            token=token,
-            now=now,
-            scope=principal.scope,
-        )
-        if done is None:
-            raise _refusal(_held(conn, principal, assignment_id), principal)
+        done, replay = _closed(conn, principal, assignment_id, token, now, submit_key)
+        if replay is not None:
+            return replay
         # Lock order everywhere: assignments, then the task, then its batch. Holding the task
         # while counting makes concurrent submits of its last judgments (PostgreSQL, READ
         # COMMITTED) see each other, so exactly one of them completes the task.
         task = tasks_repo.get_task_with_workflow(conn, done.task_id)
         assert task is not None  # assignments.task_id is a foreign key
+        workflow = Workflow.from_json(task.workflow)
+        if _stage_kind(workflow, done.stage) == "review":
+            raise Invalid("this is review work: accept, fix or reject it with /review")
         kind = get_type(task.type)
         clean = kind.validate_response(task.params, response)
         repo.insert_judgment(
@@ -234,19 +338,149 @@ def submit(
             time_spent_ms=time_spent_ms,
             now=now,
         )
-        needed = judgments_for(task.params, Workflow.from_json(task.workflow).stage(done.stage))
-        completed = False
+        needed = judgments_for(task.params, workflow.stage(done.stage))
+        status = task.status
         if needed == 1:
-            completed = _complete(conn, task, kind.combine([clean]), now, deadline)
+            status = _advance(ctx, conn, task, workflow, done.stage, kind.combine([clean]), now)
         elif repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
             judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
             final = kind.combine([j.response for j in judged])
+            status = _advance(ctx, conn, task, workflow, done.stage, final, now)
+    return {"id": assignment_id, "status": "submitted", "task_id": task.id, "task_status": status}
+
+
+def _advance(
+    ctx: Context,
+    conn: Connection,
+    task: Row[Any],
+    workflow: Workflow,
+    stage: str,
+    response: dict[str, Any],
+    now: datetime,
+) -> str:
+    """A stage has all its judgments: hand the task to the next stage, or complete it."""
+    nxt = workflow.after(stage)
+    if nxt is None:
+        deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
+        if _complete(conn, task, response, now, deadline):
+            return TaskStatus.COMPLETED.value
+        return str(task.status)
+    repo.insert_assignments(
+        conn,
+        [
+            {
+                "task_id": task.id,
+                "project_id": task.project_id,
+                "stage": nxt.name,
+                "status": "open",
+                "priority": task.priority,
+                "created_at": now,
+            }
+            for _ in range(nxt.judgments)
+        ],
+    )
+    return str(task.status)
+
+
+ReviewAction = Literal["accept", "fix", "reject"]
+
+
+def review(
+    ctx: Context,
+    *,
+    principal: Principal,
+    assignment_id: int,
+    token: str,
+    action: ReviewAction,
+    response: Any = None,
+    comment: str | None = None,
+    time_spent_ms: int | None = None,
+    submit_key: str | None = None,
+) -> dict[str, Any]:
+    """A reviewer's verdict on the labeled response: accept it, fix it, or send it back.
+
+    Accept and fix complete the task (with the labeled or the fixed response); the fix's
+    changes are stored as a diff. Reject needs a comment: the labelers' judgments stop counting
+    and each labeler gets the task back, reserved for them, ahead of new work.
+    """
+    check_may_review(principal)
+    comment = comment.strip() if comment else None
+    if action == "reject" and not comment:
+        raise Invalid("comment: say what is wrong, so the labeler can fix it")
+    if action == "fix" and response is None:
+        raise Invalid("response: a fix needs the fixed response")
+    if action != "fix" and response is not None:
+        raise Invalid("response: only a fix carries a response")
+    with ctx.db.write() as conn:
+        now = clock.now()
+        done, replay = _closed(conn, principal, assignment_id, token, now, submit_key)
+        if replay is not None:
+            return {**replay, "action": action}
+        task = tasks_repo.get_task_with_workflow(conn, done.task_id)
+        assert task is not None
+        workflow = Workflow.from_json(task.workflow)
+        if _stage_kind(workflow, done.stage) != "review":
+            raise Invalid("this is label work: submit a response with /submit")
+        kind = get_type(task.type)
+        judged = repo.stage_judgments(conn, task_id=task.id, stage=workflow.first.name)
+        original = kind.combine([j.response for j in judged])
+        labelers = sorted({j.annotator_id for j in judged if j.annotator_id is not None})
+        fixed = kind.validate_response(task.params, response) if action == "fix" else None
+        repo.insert_review(
+            conn,
+            task_id=task.id,
+            assignment_id=assignment_id,
+            reviewer_id=principal.user_id,
+            action=action,
+            comment=comment,
+            original=original,
+            response=fixed,
+            diff=json_diff(original, fixed) if fixed is not None else None,
+            labeler_ids=labelers,
+            time_spent_ms=time_spent_ms,
+            created_at=now,
+        )
+        if fixed is not None:
+            repo.insert_judgment(
+                conn,
+                task_id=task.id,
+                assignment_id=assignment_id,
+                stage=done.stage,
+                source="human",
+                annotator_id=principal.user_id,
+                response=fixed,
+                time_spent_ms=time_spent_ms,
+                now=now,
+            )
+        if action == "reject":
+            repo.supersede_judgments(conn, ids=[j.id for j in judged], now=now)
+            repo.insert_assignments(
+                conn,
+                [
+                    {
+                        "task_id": task.id,
+                        "project_id": task.project_id,
+                        "stage": workflow.first.name,
+                        "status": "open",
+                        "priority": task.priority + REWORK_PRIORITY_BOOST,
+                        "reserved_for": labeler,
+                        "created_at": now,
+                    }
+                    for labeler in labelers
+                ],
+            )
+            status = str(task.status)
+        else:
+            deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
+            final = fixed if fixed is not None else original
             completed = _complete(conn, task, final, now, deadline)
+            status = TaskStatus.COMPLETED.value if completed else str(task.status)
     return {
         "id": assignment_id,
         "status": "submitted",
+        "action": action,
         "task_id": task.id,
-        "task_status": TaskStatus.COMPLETED.value if completed else task.status,
+        "task_status": status,
     }
 
 

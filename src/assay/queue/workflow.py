@@ -1,7 +1,8 @@
 """Workflows: the human stages a project's tasks go through (pure).
 
-A stage names what kind of work it is and how many judgments it needs. This issue's engine
-runs one ``label`` stage; review and consensus stages build on the same structure.
+A stage names what kind of work it is and how many judgments it needs. A project runs one
+``label`` stage, optionally followed by a ``review`` stage in which a reviewer accepts, fixes or
+rejects the labeled response before the task completes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any, Literal
 
 from assay.errors import Invalid
 
-StageKind = Literal["label"]
+StageKind = Literal["label", "review"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,12 @@ class Workflow:
             if s.name == name:
                 return s
         raise Invalid(f"workflow has no stage {name!r}")
+
+    def after(self, name: str) -> Stage | None:
+        """The stage that follows ``name``, or None when ``name`` is the last."""
+        names = [s.name for s in self.stages]
+        i = names.index(self.stage(name).name)
+        return self.stages[i + 1] if i + 1 < len(self.stages) else None
 
     def to_json(self) -> list[dict[str, Any]]:
         return [asdict(s) for s in self.stages]

@@ -224,6 +224,11 @@ assignments = Table(
     Column("lease_expires_at", UTCDateTime),
     Column("leased_at", UTCDateTime),
     Column("lease_count", Integer, nullable=False, server_default=text("0")),
+    # Work sent back by a reviewer goes to the annotator who did it, and to nobody else.
+    Column("reserved_for", ForeignKey("users.id", ondelete="SET NULL")),
+    # The client's Idempotency-Key of the submit that closed this assignment: a retry of that
+    # submit (after a dropped connection) is answered as a success instead of a conflict.
+    Column("submit_key", String(128)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     # "Has this annotator already got this task?" (a claim asks it of each candidate).
@@ -264,9 +269,48 @@ judgments = Table(
     Column("annotator_id", ForeignKey("users.id", ondelete="SET NULL")),
     Column("response", JSONType, nullable=False),
     Column("time_spent_ms", Integer),
+    # Set when a reviewer rejects the judgment: it stays for the record, but no longer counts.
+    Column("superseded_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Index(None, "task_id", "annotator_id"),
     Index(None, "annotator_id", "created_at"),
+    Index(None, "annotator_id", "task_id"),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("assignment_id", ForeignKey("assignments.id", ondelete="SET NULL")),
+    Column("reviewer_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("action", String(8), nullable=False),  # accept | fix | reject
+    Column("comment", Text),
+    Column("original", JSONType, nullable=False),  # the response as the reviewer found it
+    Column("response", JSONType),  # the reviewer's fixed response (fix only)
+    Column("diff", JSONType),  # original -> fixed, as a list of changes (fix only)
+    # The labelers whose work was reviewed (a reject sends it back to each of them).
+    Column("labeler_ids", JSONType, nullable=False),
+    Column("time_spent_ms", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "task_id"),
+    Index(None, "reviewer_id", "created_at"),
+)
+
+# --- Web sessions ---------------------------------------------------------------------------
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    # sha256 of the cookie's random token: a leaked table cannot be replayed as cookies.
+    Column("id", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("organization_id", ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("is_test", Boolean, nullable=False, server_default=_false),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index(None, "user_id"),
 )
 
 # --- Background work ------------------------------------------------------------------------
@@ -324,8 +368,10 @@ __all__ = [
     "metadata",
     "organizations",
     "projects",
+    "reviews",
     "task_audits",
     "task_tags",
     "tasks",
     "users",
+    "web_sessions",
 ]

@@ -25,6 +25,8 @@ from assay.api.schemas.queue import (
     LeaseResult,
     LeaseToken,
     QueueEntry,
+    Review,
+    ReviewRead,
     Skip,
     Submit,
     SubmitRead,
@@ -77,6 +79,7 @@ async def lease_next(request: Request) -> Response:
             context_of(request),
             principal=principal,
             project=body.project,
+            stage=body.stage,
             lease_seconds=body.lease_seconds,
         )
     )
@@ -119,10 +122,15 @@ def heartbeat(
     openapi_extra=model_body(Submit),
 )
 async def submit(assignment_id: AssignmentId, request: Request) -> Response:
-    """Submit a response under a live lease; it is checked against the task's params."""
+    """Submit a response under a live lease; it is checked against the task's params.
+
+    Send an ``Idempotency-Key`` header to make retries safe: a retry of a submit that
+    succeeded (its answer lost to a dropped connection) answers the same, applied once.
+    """
     principal = await get_principal(request)
     QueuePolicy.work(principal)
     body = await read_model(request, Submit)
+    key = idempotency_key(request)
     return ok(
         await run_in_threadpool(
             partial(
@@ -133,9 +141,50 @@ async def submit(assignment_id: AssignmentId, request: Request) -> Response:
                 token=body.lease_token,
                 response=body.response,
                 time_spent_ms=body.time_spent_ms,
+                submit_key=key,
             )
         )
     )
+
+
+@router.post(
+    "/assignments/{assignment_id}/review",
+    response_model=ReviewRead,
+    operation_id="review",
+    openapi_extra=model_body(Review),
+)
+async def review(assignment_id: AssignmentId, request: Request) -> Response:
+    """Accept, fix (with the fixed response) or reject (with a comment) the work under review.
+
+    ``Idempotency-Key`` works as for submit.
+    """
+    principal = await get_principal(request)
+    QueuePolicy.work(principal)
+    body = await read_model(request, Review)
+    key = idempotency_key(request)
+    return ok(
+        await run_in_threadpool(
+            partial(
+                service.review,
+                context_of(request),
+                principal=principal,
+                assignment_id=assignment_id,
+                token=body.lease_token,
+                action=body.action,
+                response=body.response,
+                comment=body.comment,
+                time_spent_ms=body.time_spent_ms,
+                submit_key=key,
+            )
+        )
+    )
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not 1 <= len(key) <= 128:
+        raise Invalid("Idempotency-Key: must have 1 to 128 characters")
+    return key
 
 
 @router.post("/assignments/{assignment_id}/skip", operation_id="skip")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from assay.api.schemas.common import Open
+
+
+class StageCount(Open):
+    stage: str
+    kind: str
+    available: int
+    leased: int
 
 
 class QueueEntry(Open):
@@ -14,10 +21,16 @@ class QueueEntry(Open):
     type: str
     available: int
     leased: int
+    stages: list[StageCount]
 
 
 class LeaseRequest(BaseModel):
     project: str = Field(min_length=1)
+    stage: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A stage of the project's workflow (default: the first)",
+    )
     lease_seconds: float | None = Field(default=None, gt=0)
 
 
@@ -28,13 +41,45 @@ class AssignmentTask(Open):
     instruction: str | None = None
 
 
+class Instructions(Open):
+    text: str | None
+    examples: list[Any]
+
+
+class ReviewedJudgment(Open):
+    id: int
+    annotator: str | None
+    response: dict[str, Any]
+    time_spent_ms: int | None
+
+
+class UnderReview(Open):
+    response: dict[str, Any] | None
+    judgments: list[ReviewedJudgment]
+
+
+class Feedback(Open):
+    comment: str | None
+    reviewer: str | None
+    response: dict[str, Any] | None
+    created_at: str | None
+
+
 class AssignmentRead(Open):
     id: int
     project: str
     stage: str
+    kind: str = Field(description="`label` or `review`")
     status: str
     lease_expires_at: str | None
     task: AssignmentTask
+    instructions: Instructions
+    review: UnderReview | None = Field(
+        default=None, description="On review work: the labeled response and its judgments"
+    )
+    feedback: Feedback | None = Field(
+        default=None, description="On rework: the reviewer's comment and the rejected response"
+    )
     lease_token: str | None = None
 
 
@@ -65,6 +110,19 @@ class SubmitRead(Open):
     status: str
     task_id: str
     task_status: str
+
+
+class Review(LeaseToken):
+    action: Literal["accept", "fix", "reject"]
+    response: dict[str, Any] | None = Field(default=None, description="The fixed response (fix)")
+    comment: str | None = Field(
+        default=None, max_length=10_000, description="Required to reject: what is wrong"
+    )
+    time_spent_ms: int | None = Field(default=None, ge=0, le=7 * 24 * 3600 * 1000)
+
+
+class ReviewRead(SubmitRead):
+    action: str
 
 
 class Skip(LeaseToken):

@@ -27,7 +27,15 @@ from sqlalchemy import (
 )
 
 from assay.accounts.model import Scope
-from assay.storage.tables import assignment_skips, assignments, judgments, tasks
+from assay.storage.tables import (
+    assignment_skips,
+    assignments,
+    judgments,
+    projects,
+    reviews,
+    tasks,
+    users,
+)
 from assay.storage.types import UTCDateTime
 
 a = assignments.c
@@ -50,13 +58,17 @@ def _claimable() -> Any:
 
 def _build_claim() -> Any:
     mine = assignments.alias("mine")
+    # Not twice the same task for one annotator: no other live lease of theirs on it, and no
+    # submitted work of theirs at the excluded stage (the same stage for label work, so that
+    # several judgments come from different people; the label stage for review work, so that
+    # nobody reviews their own labels, while a reviewer may review a reworked task again).
     already_mine = (
         select(mine.c.id)
         .where(
             mine.c.task_id == a.task_id,
             mine.c.annotator_id == bindparam("p_user"),
             or_(
-                mine.c.status == "submitted",
+                and_(mine.c.status == "submitted", mine.c.stage == bindparam("p_excluded")),
                 and_(mine.c.status == "open", mine.c.lease_expires_at > _NOW),
             ),
         )
@@ -76,8 +88,11 @@ def _build_claim() -> Any:
             a.project_id == bindparam("p_project"),
             a.stage == bindparam("p_stage"),
             _claimable(),
-            ~already_mine,
-            ~skipped,
+            or_(
+                # Rework a reviewer sent back goes to its labeler and to nobody else.
+                a.reserved_for == bindparam("p_user"),
+                and_(a.reserved_for.is_(None), ~already_mine, ~skipped),
+            ),
         )
         .order_by(a.priority.desc(), a.id)
         .limit(1)
@@ -109,6 +124,7 @@ def claim(
     *,
     project_id: int,
     stage: str,
+    excluded_stage: str,
     annotator_id: int,
     now: datetime,
     expires_at: datetime,
@@ -121,6 +137,7 @@ def claim(
         {
             "p_project": project_id,
             "p_stage": stage,
+            "p_excluded": excluded_stage,
             "p_user": annotator_id,
             "p_now": now,
             "p_expires": expires_at,
@@ -165,7 +182,7 @@ _RELEASE = (
 _SUBMIT = (
     update(assignments)
     .where(_HELD_BY)
-    .values(status="submitted", completed_at=_NOW, lease_token=None)
+    .values(status="submitted", completed_at=_NOW, lease_token=None, submit_key=bindparam("p_key"))
     .returning(*assignments.c)
 )
 
@@ -219,8 +236,10 @@ def mark_submitted(
     token: str,
     now: datetime,
     scope: Scope,
+    submit_key: str | None = None,
 ) -> Row[Any] | None:
-    return conn.execute(_SUBMIT, _held(assignment_id, annotator_id, token, now, scope)).first()
+    params = _held(assignment_id, annotator_id, token, now, scope)
+    return conn.execute(_SUBMIT, {**params, "p_key": submit_key}).first()
 
 
 def insert_skip(
@@ -266,8 +285,13 @@ def insert_judgment(
 def stage_judgments(conn: Connection, *, task_id: str, stage: str) -> list[Row[Any]]:
     return list(
         conn.execute(
-            select(judgments)
-            .where(judgments.c.task_id == task_id, judgments.c.stage == stage)
+            select(judgments, users.c.username)
+            .outerjoin(users, users.c.id == judgments.c.annotator_id)
+            .where(
+                judgments.c.task_id == task_id,
+                judgments.c.stage == stage,
+                judgments.c.superseded_at.is_(None),
+            )
             .order_by(judgments.c.id)
         )
     )
@@ -299,19 +323,61 @@ def open_held_for_batch(conn: Connection, *, batch_id: int) -> int:
 
 
 def available_counts(
-    conn: Connection, *, project_ids: Sequence[int], now: datetime
-) -> dict[int, dict[str, int]]:
-    """Per project: assignments waiting in the queue, and those leased right now."""
-    out: dict[int, dict[str, int]] = {p: {"available": 0, "leased": 0} for p in project_ids}
+    conn: Connection, *, project_ids: Sequence[int], user_id: int, now: datetime
+) -> dict[tuple[int, str], dict[str, int]]:
+    """Per project and stage: assignments waiting for this user, and those leased right now."""
+    out: dict[tuple[int, str], dict[str, int]] = {}
     if not project_ids:
         return out
     leased = and_(a.lease_expires_at.is_not(None), a.lease_expires_at > now)
     rows = conn.execute(
-        select(a.project_id, func.count(), func.sum(case((leased, 1), else_=0)))
-        .where(a.project_id.in_(project_ids), a.status == "open")
-        .group_by(a.project_id)
+        select(a.project_id, a.stage, func.count(), func.sum(case((leased, 1), else_=0)))
+        .where(
+            a.project_id.in_(project_ids),
+            a.status == "open",
+            or_(a.reserved_for.is_(None), a.reserved_for == user_id),
+        )
+        .group_by(a.project_id, a.stage)
     )
-    for pid, total, n_leased in rows:
+    for pid, stage, total, n_leased in rows:
         n_leased = int(n_leased or 0)
-        out[pid] = {"available": int(total) - n_leased, "leased": n_leased}
+        out[(pid, stage)] = {"available": int(total) - n_leased, "leased": n_leased}
     return out
+
+
+def supersede_judgments(conn: Connection, *, ids: Sequence[int], now: datetime) -> None:
+    conn.execute(update(judgments).where(judgments.c.id.in_(ids)).values(superseded_at=now))
+
+
+def insert_review(conn: Connection, **values: Any) -> int:
+    return int(conn.execute(insert(reviews).values(**values).returning(reviews.c.id)).scalar_one())
+
+
+def rework_feedback(
+    conn: Connection, *, task_id: str, annotator_id: int
+) -> tuple[Row[Any], Any] | None:
+    """The latest rejection of this task, with this annotator's rejected response."""
+    review = conn.execute(
+        select(reviews, users.c.username)
+        .outerjoin(users, users.c.id == reviews.c.reviewer_id)
+        .where(reviews.c.task_id == task_id, reviews.c.action == "reject")
+        .order_by(reviews.c.id.desc())
+        .limit(1)
+    ).first()
+    if review is None:
+        return None
+    own = conn.execute(
+        select(judgments.c.response)
+        .where(
+            judgments.c.task_id == task_id,
+            judgments.c.annotator_id == annotator_id,
+            judgments.c.superseded_at.is_not(None),
+        )
+        .order_by(judgments.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return review, own
+
+
+def project_of(conn: Connection, project_id: int) -> Row[Any]:
+    return conn.execute(select(projects).where(projects.c.id == project_id)).one()
