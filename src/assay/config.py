@@ -15,6 +15,9 @@ from assay.errors import ConfigError
 # Values that must never reach production: the template's trick, refused outside dev mode.
 _KNOWN_DEFAULT_SECRETS = {"changethis", "secret", "dev", ""}
 
+# The repository checkout this package runs from (src/assay/config.py -> the root).
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
@@ -63,6 +66,13 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=400, ge=1)
     auth_cache_seconds: float = Field(default=5.0, ge=0)
 
+    # The web app
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 366)
+    web_dir: Path = Field(
+        default=_REPO_ROOT / "web" / "dist",
+        description="The built web app (Vite's output), served at /.",
+    )
+
     @field_validator("allow_private_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
@@ -90,6 +100,11 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS when clients reach the server by an https URL."""
+        return (self.public_url or "").lower().startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:

@@ -34,11 +34,30 @@ class Unauthenticated(AssayError):
 
     code = "unauthenticated"
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        challenge: bool = True,
+        details: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        # Whether the 401 invites HTTP Basic (``WWW-Authenticate``). Browsers answer that
+        # with a password dialog even for fetch(), so the web session's refusals do not.
+        self.challenge = challenge
+
 
 class PermissionDenied(AssayError):
     """The caller is known but its role does not allow the action."""
 
     code = "permission_denied"
+
+
+class CsrfFailed(PermissionDenied):
+    """A request authenticated by the session cookie that changes state lacks the session's
+    CSRF token, or comes from another origin."""
+
+    code = "csrf_failed"
 
 
 class NotFound(AssayError):

@@ -354,5 +354,7 @@ class TestRoutes:
     def test_unknown_routes_and_methods(self, world: World) -> None:
         api = world.api
         assert _refused(api.get("/v1/nope"), 404) == "no such endpoint: /v1/nope"
-        assert _refused(api.get("/nope"), 404) == "Not Found"
+        # (a GET of any other path outside the API answers the web app: tests/api/test_webapp.py)
+        assert _refused(api.get("/api/nope"), 404) == "Not Found"
+        assert _refused(api.post("/nope"), 404) == "Not Found"
         _refused(api.request("PATCH", "/v1/projects"), 405)

@@ -52,11 +52,37 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/assignments/{assignment_id}"): "get_assignment",
     ("POST", "/api/v1/assignments/{assignment_id}/heartbeat"): "heartbeat",
     ("POST", "/api/v1/assignments/{assignment_id}/submit"): "submit",
+    ("POST", "/api/v1/assignments/{assignment_id}/review"): "review",
     ("POST", "/api/v1/assignments/{assignment_id}/skip"): "skip",
     ("POST", "/api/v1/assignments/{assignment_id}/release"): "release",
     ("POST", "/api/v1/tasks/bulk"): "bulk_create_tasks",
+    ("POST", "/api/v1/auth/logout"): "logout",
+    ("GET", "/api/v1/auth/me"): "me",
+    ("POST", "/api/v1/auth/environment"): "switch_environment",
+    ("GET", "/api/v1/users"): "list_users",
+    ("POST", "/api/v1/users"): "create_user",
+    ("PATCH", "/api/v1/users/{user_id}"): "update_user",
+    ("GET", "/api/v1/keys"): "list_keys",
+    ("POST", "/api/v1/keys"): "create_key",
+    ("DELETE", "/api/v1/keys/{key_id}"): "revoke_key",
+    ("GET", "/api/v1/projects"): "ops_list_projects",
+    ("POST", "/api/v1/projects"): "ops_create_project",
+    ("GET", "/api/v1/projects/{name}"): "ops_get_project",
+    ("PATCH", "/api/v1/projects/{name}"): "ops_update_project",
+    ("GET", "/api/v1/batches"): "ops_list_batches",
+    ("GET", "/api/v1/tasks"): "ops_browse_tasks",
+    ("GET", "/api/v1/tasks/{task_id}/detail"): "ops_task_detail",
+    ("GET", "/api/v1/stats/throughput"): "ops_throughput",
 }
 PUBLIC = {("GET", "/healthz"): "health", ("GET", "/readyz"): "ready"}
+# Takes no credentials (it hands out a session) but answers 401 to wrong ones.
+LOGIN = {("POST", "/api/v1/auth/login"): "login"}
+# The web app's own routes: a browser without any credentials is not invited to HTTP Basic.
+SESSION = {
+    ("GET", "/api/v1/auth/me"),
+    ("POST", "/api/v1/auth/logout"),
+    ("POST", "/api/v1/auth/environment"),
+}
 ERROR_KEYS = {"status_code", "error", "code", "details"}
 
 
@@ -96,7 +122,11 @@ def test_document_lists_every_operation_once(client: TestClient) -> None:
     doc = _document(client)
     assert doc["openapi"].startswith("3.")
     operations = _operations(doc)
-    assert {k: op["operationId"] for k, op in operations.items()} == {**OPERATIONS, **PUBLIC}
+    assert {k: op["operationId"] for k, op in operations.items()} == {
+        **OPERATIONS,
+        **PUBLIC,
+        **LOGIN,
+    }
     ids = [op["operationId"] for op in operations.values()]
     assert len(ids) == len(set(ids))
     # Every reference resolves (FastAPI's validation-error schemas are gone with the 422s).
@@ -122,11 +152,15 @@ def test_document_declares_auth_and_error_shapes(client: TestClient) -> None:
         if key in PUBLIC:
             assert op["security"] == [], key
             continue
-        assert "security" not in op, key  # the document's default: an API key
+        if key in LOGIN:
+            assert op["security"] == [], key
+        else:
+            assert "security" not in op, key  # the document's default: an API key
         # Validation errors are 400 here, never FastAPI's 422.
         assert "422" not in op["responses"], key
         codes = {int(c) for c in op["responses"]}
-        assert {200, 400, 401, 403, 404, 429, 503} <= codes, key
+        assert {400, 401, 403, 404, 429, 503} <= codes, key
+        assert len(codes & {200, 201}) == 1, key
         for code, response in op["responses"].items():
             if int(code) >= 400:
                 schema = response["content"]["application/json"]["schema"]
@@ -229,22 +263,24 @@ def test_requests_without_a_valid_key_are_refused(client: TestClient, tenant: Te
         schema = fuzz.load(doc, client.app, allow_nul=False)
         for result in schema.get_all_operations():
             operation = result.ok()
-            _refuse_bad_credentials(
-                operation, public=(operation.method.upper(), operation.path) in PUBLIC
-            )
+            _refuse_bad_credentials(operation, (operation.method.upper(), operation.path))
             seen.append((operation.method.upper(), operation.path))
-    assert sorted(seen) == sorted({**OPERATIONS, **PUBLIC})
+    assert sorted(seen) == sorted({**OPERATIONS, **PUBLIC, **LOGIN})
 
 
-def _refuse_bad_credentials(operation: Any, *, public: bool) -> None:
+def _refuse_bad_credentials(operation: Any, key: tuple[str, str]) -> None:
     @fuzz.settings(3)
     @hypothesis.given(case=operation.as_strategy())
     def call(case: Any) -> None:
         for why, headers in BAD_CREDENTIALS.items():
             r = case.call(headers=headers)
             where = f"{operation.label} with {why} credentials"
-            if public:
+            if key in PUBLIC:
                 assert r.status_code == 200, where
+                continue
+            if key in LOGIN:  # the body's user name and password are checked, or refused
+                assert r.status_code in (400, 401), f"{where}: {r.status_code} {r.text}"
+                assert "www-authenticate" not in r.headers, where
                 continue
             assert r.status_code == 401, f"{where}: {r.status_code} {r.text}"
             body = r.json()
@@ -254,7 +290,10 @@ def _refuse_bad_credentials(operation: Any, *, public: bool) -> None:
                 "unauthenticated",
                 [],
             ), where
-            assert r.headers["www-authenticate"] == ['Basic realm="assay"'], where
+            if key in SESSION and not headers:
+                assert "www-authenticate" not in r.headers, where
+            else:
+                assert r.headers["www-authenticate"] == ['Basic realm="assay"'], where
             case.validate_response(r, checks=fuzz.CONFORMANCE)
 
     call()

@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 from assay.accounts import service as accounts
 from assay.accounts.model import Role, Scope
 from assay.batches import service as batches
+from assay.cli import demo
 from assay.cli.main import app
 from assay.config import Settings
 from assay.context import Context
@@ -359,6 +360,12 @@ def test_demo_loads_real_content_once(cli: Run, ctx: Context) -> None:
     assert accounts.authenticate_key(ctx.db, keys["requester"]).role is Role.ADMIN
     assert accounts.authenticate_key(ctx.db, keys["annotator"]).role is Role.ANNOTATOR
     assert 'api_instance_url="http://testserver/v1"' in out
+    for username, role in demo.USERS.items():  # web app logins, printed with their passwords
+        assert f"{username} {role.value} password: {demo.password_of(username)}" in out
+        login = accounts.authenticate_password(
+            ctx.db, username=username, password=demo.password_of(username)
+        )
+        assert login.role is role
 
     names, n_tasks, n_files = _demo_counts(ctx)
     assert names == [

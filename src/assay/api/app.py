@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from assay import __version__
-from assay.api import errors, openapi
+from assay.accounts.throttle import LoginThrottle
+from assay.api import errors, openapi, webapp
 from assay.api.deps import KeyCache
 from assay.api.edge import EdgeMiddleware
 from assay.api.ratelimit import RateLimiter
-from assay.api.routes import health, queue
+from assay.api.routes import accounts, auth, health, ops, queue
 from assay.api.routes.v1 import batches, files, projects, tasks, unsupported
 from assay.context import Context
 from assay.worker.runner import start_background
@@ -24,9 +25,13 @@ DESCRIPTION = """Assay's API.
 
 * `/v1/...` is wire-compatible with Scale's task API: point the official `scaleapi` client at
   `http://<host>:<port>/v1` with `api_instance_url`.
-* `/api/v1/...` is Assay's own: the work queue and bulk imports.
+* `/api/v1/...` is Assay's own: the work queue, bulk imports, and what the web app uses
+  (login, users, API keys).
+* `/` serves the web app.
 
-Authenticate with HTTP Basic (API key as user name, empty password) or `Bearer <key>`.
+Authenticate with HTTP Basic (API key as user name, empty password) or `Bearer <key>`, or
+with the web app's session cookie (`POST /api/v1/auth/login`; requests that change state then
+need the header `X-CSRF-Token`).
 """
 
 
@@ -58,6 +63,7 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
     app.state.limiter = RateLimiter(
         ctx.settings.rate_limit_per_second, ctx.settings.rate_limit_burst
     )
+    app.state.login_throttle = LoginThrottle()
     errors.install(app)
     # Routes match in order: the work queue (the hottest path) first, catch-alls last.
     for router in (
@@ -66,10 +72,14 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
         projects.router,
         batches.router,
         files.router,
+        ops.router,
+        auth.router,
+        accounts.router,
         health.router,
         unsupported.router,
     ):
         app.include_router(router)
+    webapp.install(app, ctx.settings.web_dir)  # whatever no route matched
     app.add_middleware(
         EdgeMiddleware,
         max_body_bytes=ctx.settings.max_body_bytes,

@@ -1,21 +1,29 @@
-"""Typed dependencies: the context, the caller (API key), rate limiting."""
+"""Typed dependencies: the context, the caller (API key or web session), rate limiting."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import threading
 import time
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from assay.accounts import service as accounts
+from assay.accounts import sessions
 from assay.accounts.model import Principal
+from assay.accounts.sessions import WebSession
 from assay.api.ratelimit import RateLimiter
 from assay.context import Context
-from assay.errors import Unauthenticated
+from assay.errors import CsrfFailed, Unauthenticated
+
+SESSION_COOKIE = "assay_session"
+CSRF_HEADER = "x-csrf-token"
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in the thread pool, and
 # every extra hop there costs a wait for the GIL under load.
@@ -61,6 +69,12 @@ class KeyCache:
                 self._items.clear()
             self._items[key] = (time.monotonic() + self.ttl, principal)
 
+    def forget(self, key_id: int) -> None:
+        """Drop a revoked key at once (other server processes drop it within the TTL)."""
+        with self._lock:
+            for key in [k for k, (_, p) in self._items.items() if p.key_id == key_id]:
+                del self._items[key]
+
 
 def api_key_from(request: Request) -> str:
     header = request.headers.get("authorization", "")
@@ -83,7 +97,57 @@ def api_key_from(request: Request) -> str:
     return key
 
 
+def check_origin(request: Request) -> None:
+    """Refuse a browser request sent from a page of another site.
+
+    Browsers send ``Origin`` with every POST (and any cross-origin request); it must name
+    this server, as the client reached it (``Host``) or as configured (``ASSAY_PUBLIC_URL``).
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    parts = urlsplit(origin.strip().lower())
+    if parts.netloc and parts.netloc == request.headers.get("host", "").lower():
+        return
+    public = context_of(request).settings.public_url
+    if public:
+        own = urlsplit(public.lower())
+        if (parts.scheme, parts.netloc) == (own.scheme, own.netloc):
+            return
+    raise CsrfFailed(f"requests from {origin!r} may not use this server's session")
+
+
+async def _session_principal(request: Request, token: str) -> Principal:
+    unsafe = request.method in _UNSAFE_METHODS
+    if unsafe:
+        check_origin(request)
+    db = context_of(request).db
+    principal, session = await run_in_threadpool(sessions.authenticate, db, token)
+    if unsafe:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+            raise CsrfFailed(
+                "missing or wrong X-CSRF-Token header: send the csrf_token of /api/v1/auth/me"
+            )
+    request.state.web_session = session
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.hit(-principal.user_id)
+    return principal
+
+
+def web_session_of(request: Request) -> WebSession | None:
+    """The session that authenticated the request, if a cookie did (not an API key)."""
+    found: WebSession | None = getattr(request.state, "web_session", None)
+    return found
+
+
 async def get_principal(request: Request) -> Principal:
+    # A request with an Authorization header is authenticated by it alone; the cookie branch
+    # costs API-key callers one header lookup.
+    if "authorization" not in request.headers:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            return await _session_principal(request, token)
     cache: KeyCache = request.app.state.key_cache
     limiter: RateLimiter = request.app.state.limiter
     key = api_key_from(request)

@@ -71,7 +71,7 @@ async def _assay_error(_req: Request, exc: Exception) -> Response:
     headers = None
     if isinstance(exc, errors.RateLimited):
         headers = {"Retry-After": str(max(1, round(exc.retry_after)))}
-    elif isinstance(exc, errors.Unauthenticated):
+    elif isinstance(exc, errors.Unauthenticated) and exc.challenge:
         headers = {"WWW-Authenticate": 'Basic realm="assay"'}
     return error_response(status, exc.message, code=exc.code, details=exc.details, headers=headers)
 

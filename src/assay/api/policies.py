@@ -5,6 +5,7 @@ from __future__ import annotations
 from assay.accounts.model import Principal, Role
 from assay.errors import PermissionDenied
 
+_ADMINS = frozenset({Role.ADMIN})
 _REQUESTERS = frozenset({Role.ADMIN, Role.REQUESTER})
 _WORKERS = frozenset({Role.ADMIN, Role.REQUESTER, Role.REVIEWER, Role.ANNOTATOR})
 
@@ -40,3 +41,16 @@ class FilePolicy:
     @staticmethod
     def read(principal: Principal) -> None:
         _allow(principal, _WORKERS, "read files")
+
+
+class AccountPolicy:
+    """Users are the admin's business; API keys are their owner's, and all of them the admin's."""
+
+    @staticmethod
+    def manage_users(principal: Principal) -> None:
+        _allow(principal, _ADMINS, "manage users")
+
+    @staticmethod
+    def key_owner(principal: Principal) -> int | None:
+        """Whose keys the caller may list and revoke: ``None`` for the whole organization's."""
+        return None if principal.role in _ADMINS else principal.user_id

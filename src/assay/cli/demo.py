@@ -19,6 +19,12 @@ from assay.projects import service as projects
 from assay.tasks import service as tasks
 
 ORG = "demo"
+# Web app logins (dev data only): each user's password is their name + "-password".
+USERS = {
+    "demo-admin": Role.ADMIN,
+    "demo-reviewer": Role.REVIEWER,
+    "demo-annotator": Role.ANNOTATOR,
+}
 # Real photographs that ship inside scikit-image (no download).
 IMAGES = ["astronaut", "chelsea", "coffee", "rocket", "camera", "coins"]
 
@@ -43,6 +49,10 @@ PAIRS = [
 ]
 
 
+def password_of(username: str) -> str:
+    return f"{username}-password"
+
+
 def _png(name: str) -> bytes:
     image: Any = getattr(skdata, name)()
     if image.dtype != np.uint8:
@@ -50,9 +60,22 @@ def _png(name: str) -> bytes:
     return bytes(iio.imwrite("<bytes>", image, extension=".png"))
 
 
-def _project(ctx: Context, scope: Scope, name: str, task_type: str, params: dict[str, Any]) -> bool:
+# Boxes are checked by a reviewer before they complete: the demo shows the review stage.
+REVIEWED = [{"name": "label", "kind": "label"}, {"name": "review", "kind": "review"}]
+
+
+def _project(
+    ctx: Context,
+    scope: Scope,
+    name: str,
+    task_type: str,
+    params: dict[str, Any],
+    workflow: list[dict[str, Any]] | None = None,
+) -> bool:
     try:
-        projects.create_project(ctx.db, scope=scope, name=name, task_type=task_type, params=params)
+        projects.create_project(
+            ctx.db, scope=scope, name=name, task_type=task_type, params=params, workflow=workflow
+        )
     except Conflict:
         return False
     return True
@@ -61,10 +84,9 @@ def _project(ctx: Context, scope: Scope, name: str, task_type: str, params: dict
 def load(ctx: Context) -> dict[str, str]:
     """Create (once) the demo organization and its content; return fresh keys."""
     org_id = accounts.ensure_organization(ctx.db, name=ORG)
-    accounts.ensure_user(ctx.db, username="demo-admin", password="demo-admin-password")
-    accounts.add_member(ctx.db, organization=ORG, username="demo-admin", role=Role.ADMIN)
-    accounts.ensure_user(ctx.db, username="demo-annotator", password="demo-annotator-password")
-    accounts.add_member(ctx.db, organization=ORG, username="demo-annotator", role=Role.ANNOTATOR)
+    for username, role in USERS.items():
+        accounts.ensure_user(ctx.db, username=username, password=password_of(username))
+        accounts.add_member(ctx.db, organization=ORG, username=username, role=role)
     keys = {
         "requester": accounts.create_api_key(
             ctx.db,
@@ -95,6 +117,7 @@ def load(ctx: Context) -> dict[str, str]:
             },
             "annotation_attributes": {"occluded": {"type": "boolean"}},
         },
+        workflow=REVIEWED,
     ):
         return keys  # already loaded by an earlier run
     _project(
@@ -105,6 +128,10 @@ def load(ctx: Context) -> dict[str, str]:
         {
             "instruction": "What is the main subject of the photo?",
             "categories": ["person", "animal", "food", "vehicle", "other"],
+            "examples": [
+                {"title": "Two subjects", "text": "Pick the one that fills more of the frame."},
+                {"title": "A statue", "text": "A statue of a person is 'other', not 'person'."},
+            ],
         },
     )
     _project(
@@ -194,8 +221,16 @@ def load(ctx: Context) -> dict[str, str]:
 
 def usage(base_url: str, keys: dict[str, str]) -> str:
     key = json.dumps(keys["requester"])
+    logins = "\n".join(
+        f"  {name:<15} {role.value:<10} password: {password_of(name)}"
+        for name, role in USERS.items()
+    )
     return f"""
 Demo organization "demo" is loaded. Server: {base_url}  (API docs: {base_url}/docs)
+
+Log in to the web app at {base_url}/ as:
+
+{logins}
 
   requester key:  {keys["requester"]}
   annotator key:  {keys["annotator"]}

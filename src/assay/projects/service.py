@@ -11,9 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from assay import clock
 from assay.accounts.model import Scope
 from assay.errors import Conflict, Invalid, NotEnabled, NotFound
-from assay.queue.workflow import DEFAULT_WORKFLOW
+from assay.queue.workflow import DEFAULT_WORKFLOW, Workflow
 from assay.storage.db import Database
+from assay.storage.repos import ops as ops_repo
 from assay.storage.repos import projects as repo
+from assay.tasks.model import check_examples
 from assay.tasks.types import get_type
 from assay.tasks.types.base import format_errors
 from assay.tasks.wire import iso, project_json
@@ -29,6 +31,9 @@ def check_default_params(task_type: str, params: dict[str, Any]) -> dict[str, An
                 raise Invalid("params.instruction: must be a string")
             out[key] = value
             continue
+        if key == "examples":
+            out[key] = check_examples(value)
+            continue
         field = model.model_fields.get(key)
         if field is None:
             raise Invalid(
@@ -43,6 +48,49 @@ def check_default_params(task_type: str, params: dict[str, Any]) -> dict[str, An
     return out
 
 
+STAGE_KINDS = ("label", "review")  # by position: a label stage, then optionally a review
+MAX_STAGE_JUDGMENTS = 100
+_STAGE_KEYS = frozenset({"name", "kind", "judgments"})
+
+
+def _stage_error(field: str, message: str) -> Invalid:
+    return Invalid(f"{field}: {message}", details=[{"field": field, "message": message}])
+
+
+def check_workflow(raw: Any) -> list[dict[str, Any]]:
+    """A workflow as stored: ``[label]`` or ``[label, review]``, names unique.
+
+    Each stage is ``{"name", "kind", "judgments"}``; ``judgments`` (default 1) is how many
+    independent judgments the stage needs per task.
+    """
+    if not isinstance(raw, list) or not 1 <= len(raw) <= len(STAGE_KINDS):
+        raise _stage_error("workflow", "must be [label] or [label, review] stages")
+    names: set[str] = set()
+    for i, stage in enumerate(raw):
+        where = f"workflow.{i}"
+        if not isinstance(stage, dict):
+            raise _stage_error(where, "must be an object")
+        for key in stage:
+            if key not in _STAGE_KEYS:
+                raise _stage_error(f"{where}.{key}", "unknown field")
+        name = stage.get("name")
+        if not isinstance(name, str) or not 1 <= len(name) <= 32 or name != name.strip():
+            raise _stage_error(f"{where}.name", "must be a name of 1 to 32 characters")
+        if name in names:
+            raise _stage_error(f"{where}.name", f"stage name {name!r} is used twice")
+        names.add(name)
+        if stage.get("kind") != STAGE_KINDS[i]:
+            raise _stage_error(f"{where}.kind", f"stage {i + 1} must be of kind {STAGE_KINDS[i]!r}")
+        judgments = stage.get("judgments", 1)
+        if type(judgments) is not int or not 1 <= judgments <= MAX_STAGE_JUDGMENTS:
+            raise _stage_error(
+                f"{where}.judgments", f"must be an integer from 1 to {MAX_STAGE_JUDGMENTS}"
+            )
+    return Workflow.from_json(
+        [{"name": s["name"], "kind": s["kind"], "judgments": s.get("judgments", 1)} for s in raw]
+    ).to_json()
+
+
 def create_project(
     db: Database,
     *,
@@ -52,12 +100,14 @@ def create_project(
     params: dict[str, Any] | None,
     rapid: bool = False,
     studio: bool = False,
+    workflow: Any = None,
 ) -> dict[str, Any]:
     if rapid or studio:
         raise NotEnabled("Rapid and Studio projects are not available on this server")
     if not name or len(name) > 255:
         raise Invalid("name: must have 1 to 255 characters")
     clean = check_default_params(task_type, params or {})
+    stages = DEFAULT_WORKFLOW.to_json() if workflow is None else check_workflow(workflow)
     now = clock.now()
     history = [
         {
@@ -76,7 +126,7 @@ def create_project(
                 type=task_type,
                 params=clean,
                 param_history=history,
-                workflow=DEFAULT_WORKFLOW.to_json(),
+                workflow=stages,
                 now=now,
             )
             row = repo.get_project(conn, scope=scope, id=pid)
@@ -137,6 +187,58 @@ def set_params(db: Database, *, scope: Scope, name: str, changes: dict[str, Any]
             project_id=row.id,
             values={"params": clean, "param_history": history, "updated_at": now},
         )
+        updated = repo.get_project(conn, scope=scope, id=row.id)
+    assert updated is not None
+    return project_json(updated._mapping)
+
+
+def update(
+    db: Database,
+    *,
+    scope: Scope,
+    name: str,
+    params: dict[str, Any] | None = None,
+    workflow: Any = None,
+    archived: bool | None = None,
+) -> dict[str, Any]:
+    """Change what is given: ``params`` (the whole set; a new ``param_history`` version when
+    it differs), ``workflow``, ``archived``.
+
+    A stage that still has work waiting cannot be removed or renamed: its assignments would
+    name a stage the workflow no longer has.
+    """
+    now = clock.now()
+    with db.write() as conn:
+        row = get_or_raise(conn, scope=scope, name=name)
+        values: dict[str, Any] = {}
+        if params is not None:
+            clean = check_default_params(row.type, params)
+            if clean != row.params:
+                values["params"] = clean
+                values["param_history"] = [
+                    *row.param_history,
+                    {
+                        "version": len(row.param_history),
+                        "params": clean,
+                        "instruction": clean.get("instruction"),
+                        "created_at": iso(now),
+                    },
+                ]
+        if workflow is not None:
+            stages = check_workflow(workflow)
+            if stages != row.workflow:
+                kept = {s["name"] for s in stages}
+                waiting = ops_repo.open_stages(conn, project_id=row.id) - kept
+                if waiting:
+                    raise Conflict(
+                        f"stage {sorted(waiting)[0]!r} still has work waiting; "
+                        "keep it until that work is done or canceled"
+                    )
+                values["workflow"] = stages
+        if archived is not None and archived != bool(row.archived):
+            values["archived"] = archived
+        if values:
+            repo.update_project(conn, project_id=row.id, values={**values, "updated_at": now})
         updated = repo.get_project(conn, scope=scope, id=row.id)
     assert updated is not None
     return project_json(updated._mapping)

@@ -39,7 +39,9 @@ class MediaStore:
         f: BinaryIO = self._fs.open(self._path(key), "rb")
         return f
 
-    def iter_bytes(self, key: str, *, chunk: int = 1 << 16) -> Iterator[bytes]:
+    # 1 MiB chunks: each one is a hop through the thread pool when streamed, and a 12 MP photo
+    # took ~230 ms to serve in 64 KiB chunks.
+    def iter_bytes(self, key: str, *, chunk: int = 1 << 20) -> Iterator[bytes]:
         with self.open(key) as f:
             while data := f.read(chunk):
                 yield data

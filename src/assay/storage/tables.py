@@ -161,6 +161,7 @@ tasks = Table(
     Index(None, "project_id", "status", "id"),
     Index(None, "project_id", "id"),
     Index(None, "batch_id", "status", "id"),
+    Index(None, "batch_id", "id"),
     Index(None, "organization_id", "is_test", "status", "id"),
     Index(None, "organization_id", "is_test", "completed_at"),
     Index(None, "organization_id", "is_test", "updated_at"),

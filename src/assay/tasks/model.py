@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from assay.errors import Invalid
 from assay.tasks.types import get_type
@@ -91,6 +91,31 @@ def parse_common(raw: dict[str, Any]) -> TaskCommon:
         raise format_errors(exc, "") from None
 
 
+class Example(Strict):
+    """A worked example shown to annotators in the instructions panel."""
+
+    title: Annotated[str, Field(max_length=500)] | None = None
+    text: Annotated[str, Field(max_length=20_000)] | None = None
+    image: Annotated[str, Field(max_length=2048)] | None = None
+
+
+EXAMPLES = TypeAdapter(list[Example])
+MAX_EXAMPLES = 50
+
+# Project params that describe the project, not its tasks: never task defaults.
+PROJECT_ONLY_PARAMS = frozenset({"instruction", "examples"})
+
+
+def check_examples(raw: Any) -> list[dict[str, Any]]:
+    try:
+        parsed = EXAMPLES.validate_python(raw)
+    except ValidationError as exc:
+        raise format_errors(exc, "params.examples") from None
+    if len(parsed) > MAX_EXAMPLES:
+        raise Invalid(f"params.examples: at most {MAX_EXAMPLES} examples")
+    return [e.model_dump(exclude_none=True) for e in parsed]
+
+
 def build_task(
     task_type: str,
     payload: dict[str, Any],
@@ -100,7 +125,7 @@ def build_task(
     kind = get_type(task_type)
     raw_common, raw_params = split_payload(payload)
     common = parse_common(raw_common)
-    defaults = {k: v for k, v in project_params.items() if k != "instruction"}
+    defaults = {k: v for k, v in project_params.items() if k not in PROJECT_ONLY_PARAMS}
     params = kind.validate_params({**defaults, **raw_params})
     instruction = common.instruction
     if instruction is None:

@@ -134,6 +134,10 @@ def aim_at_seeded(schema: Any, seeded: Seeded) -> None:
             "assignment_id": seeded.assignment_ids,
             "name": seeded.batches if path.startswith("/v1/batches/") else seeded.project_names,
         }
+        if path_parameters.get("key_id") == seeded.calling_key_id:
+            # Revoking the key the run calls with would leave the rest of it at 401.
+            path_parameters = {**path_parameters, "key_id": seeded.key_ids[0]}
+        pools["key_id"] = seeded.key_ids
         strategy: Strategy = st.just(path_parameters)
         for key, pool in pools.items():
             strategy = strategy.flatmap(_bind(key, pool, add=False))

@@ -41,6 +41,9 @@ class Seeded:
     file_ids: list[str] = field(default_factory=list)
     assignment_ids: list[int] = field(default_factory=list)
     lease_tokens: list[str] = field(default_factory=list)
+    # Keys the requester may revoke, and the key the run calls with (never to be revoked).
+    key_ids: list[int] = field(default_factory=list)
+    calling_key_id: int = 0
 
     @property
     def project_names(self) -> list[str]:
@@ -87,4 +90,10 @@ def seed(api: Api, tenant: Tenant) -> Seeded:
         "POST", "/v1/files/upload", files={"file": ("notes.txt", b"hello", "text/plain")}
     )
     out.file_ids.append(upload["id"])
+
+    spare = api.post("/api/v1/keys", json={"name": "spare", "environment": "test"})
+    assert spare.status_code == 201, spare.text
+    out.key_ids.append(spare.json()["id"])
+    keys = api.ok("GET", "/api/v1/keys")["items"]
+    out.calling_key_id = next(k["id"] for k in keys if k["prefix"] == api.key[:12])
     return out

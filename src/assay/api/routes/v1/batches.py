@@ -58,7 +58,7 @@ def list_batches(
     end_time: str | None = None,
     exclude_archived: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> Response:
     """Batches in creation order, ``offset``/``limit`` paging (``totalDocs`` counts all)."""
     RequesterPolicy.manage(principal)
