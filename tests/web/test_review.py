@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.e2e.receiver import Receiver
 from tests.web.conftest import Web
 from tests.web.helpers_annotator import (

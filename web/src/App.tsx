@@ -1,11 +1,13 @@
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { QueuePage } from "./annotator/QueuePage";
 import { WorkPage } from "./annotator/WorkPage";
 import { canManage, useAuth } from "./auth";
 import { Layout } from "./Layout";
 import { LoginPage } from "./LoginPage";
-import { OpsArea } from "./ops/OpsArea";
+
+// The ops pages (and their charts) load on first visit: annotators never download them.
+const OpsArea = lazy(() => import("./ops/OpsArea").then((m) => ({ default: m.OpsArea })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, loading } = useAuth();
@@ -43,7 +45,14 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="queue" element={<QueuePage />} />
         <Route path="work/:project" element={<WorkPage />} />
-        <Route path="ops/*" element={<OpsArea />} />
+        <Route
+          path="ops/*"
+          element={
+            <Suspense fallback={<div className="loading">Loading…</div>}>
+              <OpsArea />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

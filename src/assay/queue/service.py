@@ -327,17 +327,7 @@ def submit(
             raise Invalid("this is review work: accept, fix or reject it with /review")
         kind = get_type(task.type)
         clean = kind.validate_response(task.params, response)
-        repo.insert_judgment(
-            conn,
-            task_id=task.id,
-            assignment_id=assignment_id,
-            stage=done.stage,
-            source="human",
-            annotator_id=principal.user_id,
-            response=clean,
-            time_spent_ms=time_spent_ms,
-            now=now,
-        )
+        _judge(conn, done, principal, clean, time_spent_ms, now)
         needed = judgments_for(task.params, workflow.stage(done.stage))
         status = task.status
         if needed == 1:
@@ -347,6 +337,27 @@ def submit(
             final = kind.combine([j.response for j in judged])
             status = _advance(ctx, conn, task, workflow, done.stage, final, now)
     return {"id": assignment_id, "status": "submitted", "task_id": task.id, "task_status": status}
+
+
+def _judge(
+    conn: Connection,
+    assignment: Row[Any],
+    principal: Principal,
+    response: dict[str, Any],
+    time_spent_ms: int | None,
+    now: datetime,
+) -> None:
+    repo.insert_judgment(
+        conn,
+        task_id=assignment.task_id,
+        assignment_id=assignment.id,
+        stage=assignment.stage,
+        source="human",
+        annotator_id=principal.user_id,
+        response=response,
+        time_spent_ms=time_spent_ms,
+        now=now,
+    )
 
 
 def _advance(
@@ -441,17 +452,7 @@ def review(
             created_at=now,
         )
         if fixed is not None:
-            repo.insert_judgment(
-                conn,
-                task_id=task.id,
-                assignment_id=assignment_id,
-                stage=done.stage,
-                source="human",
-                annotator_id=principal.user_id,
-                response=fixed,
-                time_spent_ms=time_spent_ms,
-                now=now,
-            )
+            _judge(conn, done, principal, fixed, time_spent_ms, now)
         if action == "reject":
             repo.supersede_judgments(conn, ids=[j.id for j in judged], now=now)
             repo.insert_assignments(
