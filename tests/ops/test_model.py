@@ -139,6 +139,10 @@ def test_workflow_is_label_then_optional_review() -> None:
         ([{"name": "l", "kind": "label", "judgments": True}], "workflow.0.judgments"),
         ([{"name": "l", "kind": "label", "judgments": 101}], "workflow.0.judgments"),
         ([{"name": "l", "kind": "label", "extra": 1}], "workflow.0.extra"),
+        (
+            [{"name": "l", "kind": "label"}, {"name": "r", "kind": "review", "judgments": 2}],
+            "workflow.1.judgments",
+        ),
     ],
 )
 def test_bad_workflows_name_the_field(workflow: object, field: str) -> None:

@@ -86,6 +86,9 @@ def check_workflow(raw: Any) -> list[dict[str, Any]]:
             raise _stage_error(
                 f"{where}.judgments", f"must be an integer from 1 to {MAX_STAGE_JUDGMENTS}"
             )
+        if STAGE_KINDS[i] == "review" and judgments != 1:
+            # One reviewer's verdict decides: a second review assignment would outlive it.
+            raise _stage_error(f"{where}.judgments", "a review stage has one judgment")
     return Workflow.from_json(
         [{"name": s["name"], "kind": s["kind"], "judgments": s.get("judgments", 1)} for s in raw]
     ).to_json()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -39,7 +40,10 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         # No pre-ping: it costs a round trip on every checkout. A connection the server has
         # dropped fails its request (503, retry) and SQLAlchemy then refreshes the pool.
-        kwargs: dict[str, Any] = {"pool_recycle": 1800}
+        # JSON comes back through orjson, as the API reads it: PostgreSQL's JSONB prints 1e30
+        # as a 31-digit integer, which orjson cannot write back out (over 64 bits); read
+        # through orjson it stays the float it was sent as.
+        kwargs: dict[str, Any] = {"pool_recycle": 1800, "json_deserializer": orjson.loads}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
             kwargs["pool_size"] = pool_size

@@ -231,6 +231,16 @@ class TestSetMetadata:
         r = api.post("/v1/batches/nope/setMetadata", json={})
         assert _error(r, 404) == "batch 'nope' not found"
 
+    def test_large_floats_read_back_as_sent(self, api: Api) -> None:
+        # PostgreSQL's JSONB prints 1e30 as a 31-digit integer; it must still serialize.
+        api.project(PETS, "categorization", CATEGORIES)
+        _batch(api, "b1")
+        body = b'{"big": 1e30, "small": -2.5e-300}'
+        headers = {"content-type": "application/json"}
+        api.ok("POST", "/v1/batches/b1/setMetadata", content=body, headers=headers)
+        assert api.ok("GET", "/v1/batches/b1")["metadata"] == {"big": 1e30, "small": -2.5e-300}
+        assert api.ok("GET", "/v1/batches")["docs"][0]["metadata"]["big"] == 1e30
+
 
 class TestNames:
     def test_a_name_with_space_and_slash_works_on_every_route(
