@@ -162,6 +162,27 @@ def item_confidence(
     return float(np.where(kept, confidence, 1.0 - support).mean())
 
 
+def flatten_responses(
+    responses: Mapping[Any, Mapping[str, Any]],
+    extract: Any,
+    empty: npt.NDArray[Any],
+) -> tuple[list[Any], npt.NDArray[Any], list[Any]]:
+    """``{annotator: response}`` to the long format: (workers, stacked rows, labels).
+
+    ``extract(response)`` gives one response's (rows, labels); ``empty`` is the array to return
+    when nobody drew anything (its shape and dtype are the rows').
+    """
+    workers: list[Any] = []
+    rows: list[npt.NDArray[Any]] = []
+    labels: list[Any] = []
+    for worker, response in responses.items():
+        found, names = extract(response)
+        workers += [worker] * len(names)
+        rows.append(found)
+        labels += names
+    return workers, (np.concatenate(rows) if rows else empty), labels
+
+
 def check_label_rule(rule: str) -> None:
     if rule not in ("match", "vote"):
         raise Invalid(f"labels: must be 'match' or 'vote', got {rule!r}")

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
 from assay.errors import Invalid
-from assay.quality._instances import InstanceAggregator, LabelRule, Skills
+from assay.quality._instances import InstanceAggregator, LabelRule, Skills, flatten_responses
 from assay.quality.base import check_positive
 from assay.quality.judgments import FloatArray, Ids
 
@@ -143,15 +143,7 @@ class BoxAggregator(InstanceAggregator):
         self, responses: Mapping[Any, Mapping[str, Any]], *, skills: Skills | None = None
     ) -> BoxAggregator:
         """Fit on ``{annotator: imageannotation response}``."""
-        workers: list[Any] = []
-        rows: list[FloatArray] = []
-        labels: list[Any] = []
-        for worker, response in responses.items():
-            boxes, names = response_boxes(response)
-            workers += [worker] * len(names)
-            rows.append(boxes)
-            labels += names
-        stacked = np.concatenate(rows) if rows else np.zeros((0, 4))
+        workers, stacked, labels = flatten_responses(responses, response_boxes, np.zeros((0, 4)))
         return self.fit(workers, stacked, labels, annotators=list(responses), skills=skills)
 
     def _pairwise(self, geometry: FloatArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:

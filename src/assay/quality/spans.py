@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assay.errors import Invalid
-from assay.quality._instances import InstanceAggregator, LabelRule, Skills
+from assay.quality._instances import InstanceAggregator, LabelRule, Skills, flatten_responses
 from assay.quality.base import check_positive
 from assay.quality.boxes import match_score
 from assay.quality.judgments import FloatArray, Ids, IntArray
@@ -125,15 +125,9 @@ class SpanAggregator(InstanceAggregator):
         self, responses: Mapping[Any, Mapping[str, Any]], *, skills: Skills | None = None
     ) -> SpanAggregator:
         """Fit on ``{annotator: namedentityrecognition response}``."""
-        workers: list[Any] = []
-        rows: list[IntArray] = []
-        labels: list[Any] = []
-        for worker, response in responses.items():
-            spans, names = response_spans(response)
-            workers += [worker] * len(names)
-            rows.append(spans)
-            labels += names
-        stacked = np.concatenate(rows) if rows else np.zeros((0, 2), dtype=np.intp)
+        workers, stacked, labels = flatten_responses(
+            responses, response_spans, np.zeros((0, 2), dtype=np.intp)
+        )
         return self.fit(workers, stacked, labels, annotators=list(responses), skills=skills)
 
     def _pairwise(self, geometry: IntArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
