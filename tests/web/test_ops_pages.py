@@ -61,10 +61,10 @@ def test_requester_creates_a_project_with_review_and_edits_it(web: Web) -> None:
     page.get_by_role("button", name="Edit").click()
     expect(page.get_by_label("Boxes: labels")).to_have_value("sign\n  stop sign\ncar")
     page.get_by_label("Instructions").fill("Box every sign, even small ones.")
-    page.get_by_label("Judgments per task (review)").fill("2")
+    page.get_by_label("Judgments per task (label)").fill("2")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("status")).to_have_text("Saved.")
-    expect(page.get_by_test_id("project-workflow")).to_have_text("label → review (2 judgments)")
+    expect(page.get_by_test_id("project-workflow")).to_have_text("label (2 judgments) → review")
     expect(page.get_by_test_id("project-instruction")).to_have_text(
         "Box every sign, even small ones."
     )

@@ -63,6 +63,10 @@ export interface Stage {
   name: string;
   kind: "label" | "review";
   judgments: number;
+  // Adaptive redundancy (label stages of categorization projects): one more judgment at a
+  // time while the answer's posterior is below target_confidence, up to max_judgments.
+  max_judgments?: number;
+  target_confidence?: number;
 }
 
 export interface Project {

@@ -132,9 +132,9 @@ def finalize(
 def status(db: Database, *, scope: Scope, name: str) -> dict[str, Any]:
     with db.read() as conn:
         row = _get(conn, scope, name)
-        counts = repo.task_counts(conn, batch_id=row.id)
+        batch_status, counts = repo.status_and_counts(conn, batch_id=row.id)
     return {
-        "status": row.status,
+        "status": batch_status,
         **{k: counts.get(k, 0) for k in ("pending", "completed", "error", "canceled")},
     }
 

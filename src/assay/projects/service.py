@@ -50,14 +50,16 @@ def check_default_params(task_type: str, params: dict[str, Any]) -> dict[str, An
 
 STAGE_KINDS = ("label", "review")  # by position: a label stage, then optionally a review
 MAX_STAGE_JUDGMENTS = 100
-_STAGE_KEYS = frozenset({"name", "kind", "judgments"})
+_STAGE_KEYS = frozenset({"name", "kind", "judgments", "max_judgments", "target_confidence"})
+# Task types whose answers can be compared for agreement (adaptive redundancy).
+CONSENSUS_TYPES = frozenset({"categorization"})
 
 
 def _stage_error(field: str, message: str) -> Invalid:
     return Invalid(f"{field}: {message}", details=[{"field": field, "message": message}])
 
 
-def check_workflow(raw: Any) -> list[dict[str, Any]]:
+def check_workflow(raw: Any, task_type: str | None = None) -> list[dict[str, Any]]:
     """A workflow as stored: ``[label]`` or ``[label, review]``, names unique.
 
     Each stage is ``{"name", "kind", "judgments"}``; ``judgments`` (default 1) is how many
@@ -89,9 +91,33 @@ def check_workflow(raw: Any) -> list[dict[str, Any]]:
         if STAGE_KINDS[i] == "review" and judgments != 1:
             # One reviewer's verdict decides: a second review assignment would outlive it.
             raise _stage_error(f"{where}.judgments", "a review stage has one judgment")
+        _check_adaptive(stage, where, judgments, STAGE_KINDS[i], task_type)
     return Workflow.from_json(
-        [{"name": s["name"], "kind": s["kind"], "judgments": s.get("judgments", 1)} for s in raw]
+        [{"judgments": 1, **{k: v for k, v in s.items() if k in _STAGE_KEYS}} for s in raw]
     ).to_json()
+
+
+def _check_adaptive(
+    stage: dict[str, Any], where: str, judgments: int, kind: str, task_type: str | None
+) -> None:
+    top, target = stage.get("max_judgments"), stage.get("target_confidence")
+    if top is None and target is None:
+        return
+    if top is None or target is None:
+        raise _stage_error(where, "max_judgments and target_confidence go together")
+    if kind != "label":
+        raise _stage_error(f"{where}.max_judgments", "only a label stage asks for more judgments")
+    if task_type is not None and task_type not in CONSENSUS_TYPES:
+        raise _stage_error(
+            f"{where}.max_judgments",
+            f"adaptive redundancy needs answers that can agree: {sorted(CONSENSUS_TYPES)}",
+        )
+    if type(top) is not int or not judgments <= top <= MAX_STAGE_JUDGMENTS:
+        raise _stage_error(
+            f"{where}.max_judgments", f"must be an integer from judgments to {MAX_STAGE_JUDGMENTS}"
+        )
+    if isinstance(target, bool) or not isinstance(target, int | float) or not 0.5 <= target < 1:
+        raise _stage_error(f"{where}.target_confidence", "must be a number from 0.5 to below 1")
 
 
 def create_project(
@@ -110,7 +136,7 @@ def create_project(
     if not name or len(name) > 255:
         raise Invalid("name: must have 1 to 255 characters")
     clean = check_default_params(task_type, params or {})
-    stages = DEFAULT_WORKFLOW.to_json() if workflow is None else check_workflow(workflow)
+    stages = DEFAULT_WORKFLOW.to_json() if workflow is None else check_workflow(workflow, task_type)
     now = clock.now()
     history = [
         {
@@ -228,7 +254,7 @@ def update(
                     },
                 ]
         if workflow is not None:
-            stages = check_workflow(workflow)
+            stages = check_workflow(workflow, row.type)
             if stages != row.workflow:
                 kept = {s["name"] for s in stages}
                 waiting = ops_repo.open_stages(conn, project_id=row.id) - kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+import orjson
 from sqlalchemy import Connection, Row
 
 from assay import clock
@@ -17,13 +18,14 @@ from assay.batches import service as batches_service
 from assay.context import Context
 from assay.errors import Conflict, Invalid, LeaseExpired, NotFound
 from assay.projects import service as projects_service
+from assay.quality.consensus import posterior
 from assay.queue.policy import (
     REWORK_PRIORITY_BOOST,
     check_may_review,
     is_live,
     new_lease_token,
 )
-from assay.queue.workflow import Workflow, judgments_for
+from assay.queue.workflow import Stage, Workflow, judgments_for
 from assay.storage.repos import jobs as jobs_repo
 from assay.storage.repos import projects as projects_repo
 from assay.storage.repos import queue as repo
@@ -328,15 +330,50 @@ def submit(
         kind = get_type(task.type)
         clean = kind.validate_response(task.params, response)
         _judge(conn, done, principal, clean, time_spent_ms, now)
-        needed = judgments_for(task.params, workflow.stage(done.stage))
+        stage = workflow.stage(done.stage)
+        needed = judgments_for(task.params, stage)
         status = task.status
-        if needed == 1:
+        if stage.adaptive:
+            if repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
+                judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
+                final = _consensus(task, stage, [j.response for j in judged])
+                if final is None:
+                    repo.insert_assignments(conn, [_assignment_row(task, stage.name, now)])
+                else:
+                    status = _advance(ctx, conn, task, workflow, done.stage, final, now)
+        elif needed == 1:
             status = _advance(ctx, conn, task, workflow, done.stage, kind.combine([clean]), now)
         elif repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
             judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
             final = kind.combine([j.response for j in judged])
             status = _advance(ctx, conn, task, workflow, done.stage, final, now)
     return {"id": assignment_id, "status": "submitted", "task_id": task.id, "task_status": status}
+
+
+def _consensus(task: Row[Any], stage: Stage, responses: list[Any]) -> dict[str, Any] | None:
+    """The agreed response once it is confident enough (or no more judgments may be asked
+    for), else None: one more judgment is needed."""
+    keys = [orjson.dumps(r, option=orjson.OPT_SORT_KEYS) for r in responses]
+    n_answers = len(task.params.get("categories") or ())
+    found = posterior(keys, n_answers=n_answers)
+    assert stage.target_confidence is not None
+    assert stage.max_judgments is not None
+    if found.confidence < stage.target_confidence and len(keys) < stage.max_judgments:
+        return None
+    answer: dict[str, Any] = responses[keys.index(found.answer)]  # type: ignore[arg-type]
+    return answer
+
+
+def _assignment_row(task: Row[Any], stage: str, now: datetime, **extra: Any) -> dict[str, Any]:
+    return {
+        "task_id": task.id,
+        "project_id": task.project_id,
+        "stage": stage,
+        "status": "open",
+        "priority": task.priority,
+        "created_at": now,
+        **extra,
+    }
 
 
 def _judge(
@@ -377,18 +414,7 @@ def _advance(
             return TaskStatus.COMPLETED.value
         return str(task.status)
     repo.insert_assignments(
-        conn,
-        [
-            {
-                "task_id": task.id,
-                "project_id": task.project_id,
-                "stage": nxt.name,
-                "status": "open",
-                "priority": task.priority,
-                "created_at": now,
-            }
-            for _ in range(nxt.judgments)
-        ],
+        conn, [_assignment_row(task, nxt.name, now) for _ in range(nxt.judgments)]
     )
     return str(task.status)
 
@@ -455,18 +481,13 @@ def review(
             _judge(conn, done, principal, fixed, time_spent_ms, now)
         if action == "reject":
             repo.supersede_judgments(conn, ids=[j.id for j in judged], now=now)
+            rework = task.priority + REWORK_PRIORITY_BOOST
             repo.insert_assignments(
                 conn,
                 [
-                    {
-                        "task_id": task.id,
-                        "project_id": task.project_id,
-                        "stage": workflow.first.name,
-                        "status": "open",
-                        "priority": task.priority + REWORK_PRIORITY_BOOST,
-                        "reserved_for": labeler,
-                        "created_at": now,
-                    }
+                    _assignment_row(
+                        task, workflow.first.name, now, priority=rework, reserved_for=labeler
+                    )
                     for labeler in labelers
                 ],
             )

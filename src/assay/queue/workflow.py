@@ -20,6 +20,14 @@ class Stage:
     name: str
     kind: StageKind = "label"
     judgments: int = 1
+    # Adaptive redundancy: after ``judgments``, one more is asked for at a time while the
+    # answer's posterior is below ``target_confidence``, up to ``max_judgments``.
+    max_judgments: int | None = None
+    target_confidence: float | None = None
+
+    @property
+    def adaptive(self) -> bool:
+        return self.max_judgments is not None and self.target_confidence is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +51,7 @@ class Workflow:
         return self.stages[i + 1] if i + 1 < len(self.stages) else None
 
     def to_json(self) -> list[dict[str, Any]]:
-        return [asdict(s) for s in self.stages]
+        return [{k: v for k, v in asdict(s).items() if v is not None} for s in self.stages]
 
     @classmethod
     def from_json(cls, raw: list[dict[str, Any]]) -> Workflow:

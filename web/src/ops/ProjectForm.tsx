@@ -53,7 +53,13 @@ export function ProjectForm({
   const [params, setParams] = useState<Params>(initial?.params ?? {});
   const [review, setReview] = useState(initial?.workflow.some((s) => s.kind === "review") ?? false);
   const [labelJudgments, setLabelJudgments] = useState(stageJudgments(initial?.workflow, "label"));
-  const [reviewJudgments, setReviewJudgments] = useState(stageJudgments(initial?.workflow, "review"));
+  const initialLabel = initial?.workflow.find((st) => st.kind === "label");
+  const initialReview = initial?.workflow.find((st) => st.kind === "review");
+  // Empty means off: a fixed number of judgments per task.
+  const [maxJudgments, setMaxJudgments] = useState(String(initialLabel?.max_judgments ?? ""));
+  const [target, setTarget] = useState(
+    initialLabel?.target_confidence !== undefined ? String(initialLabel.target_confidence) : "",
+  );
   // Bumped when params are replaced wholesale (type change, JSON edit): editors start afresh.
   const [generation, setGeneration] = useState(0);
   const [jsonText, setJsonText] = useState(() => JSON.stringify(params, null, 2));
@@ -91,8 +97,14 @@ export function ProjectForm({
       setError(new Error(`Params JSON: ${jsonError}`));
       return;
     }
-    const workflow: Stage[] = [{ name: "label", kind: "label", judgments: labelJudgments }];
-    if (review) workflow.push({ name: "review", kind: "review", judgments: reviewJudgments });
+    const label: Stage = { name: initialLabel?.name ?? "label", kind: "label", judgments: labelJudgments };
+    if (type === "categorization" && maxJudgments !== "" && target !== "") {
+      label.max_judgments = Number(maxJudgments);
+      label.target_confidence = Number(target);
+    }
+    const workflow: Stage[] = [label];
+    // One reviewer's verdict decides a task: a review stage has one judgment.
+    if (review) workflow.push({ name: initialReview?.name ?? "review", kind: "review", judgments: 1 });
     setSaving(true);
     setError(null);
     try {
@@ -227,17 +239,32 @@ export function ProjectForm({
             onChange={(e) => setLabelJudgments(Math.max(1, Number(e.target.value) || 1))}
           />
         </label>
-        {review && (
-          <label>
-            Judgments per task (review)
-            <input
-              type="number"
-              min={1}
-              max={20}
-              value={reviewJudgments}
-              onChange={(e) => setReviewJudgments(Math.max(1, Number(e.target.value) || 1))}
-            />
-          </label>
+        {type === "categorization" && (
+          <>
+            <label>
+              Adaptive: at most (judgments)
+              <input
+                type="number"
+                min={labelJudgments}
+                max={100}
+                value={maxJudgments}
+                placeholder="off"
+                onChange={(e) => setMaxJudgments(e.target.value)}
+              />
+            </label>
+            <label>
+              Adaptive: until the answer is this sure (0.5 to 0.99)
+              <input
+                type="number"
+                min={0.5}
+                max={0.99}
+                step={0.01}
+                value={target}
+                placeholder="off"
+                onChange={(e) => setTarget(e.target.value)}
+              />
+            </label>
+          </>
         )}
       </fieldset>
 

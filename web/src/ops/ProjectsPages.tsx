@@ -16,7 +16,14 @@ export interface ProjectFull extends Project {
 const enc = encodeURIComponent;
 
 function workflowText(p: Project): string {
-  return (p.workflow ?? []).map((s) => (s.judgments > 1 ? `${s.name} (${s.judgments} judgments)` : s.name)).join(" → ");
+  return (p.workflow ?? [])
+    .map((s) => {
+      if (s.max_judgments !== undefined && s.target_confidence !== undefined) {
+        return `${s.name} (${s.judgments}–${s.max_judgments} judgments, until ${Math.round(s.target_confidence * 100)}% sure)`;
+      }
+      return s.judgments > 1 ? `${s.name} (${s.judgments} judgments)` : s.name;
+    })
+    .join(" → ");
 }
 
 export function ProjectsPage() {

@@ -15,12 +15,20 @@ class StageIn(BaseModel):
     name: str = Field(min_length=1, max_length=32)
     kind: Literal["label", "review"]
     judgments: StrictInt = Field(default=1, ge=1, le=100)
+    max_judgments: StrictInt | None = Field(
+        default=None, description="Adaptive redundancy: ask for at most this many judgments"
+    )
+    target_confidence: float | None = Field(
+        default=None, description="Adaptive redundancy: stop once the answer is this probable"
+    )
 
 
 class Stage(Open):
     name: str
     kind: str
     judgments: int
+    max_judgments: int | None = None
+    target_confidence: float | None = None
 
 
 class Counts(Open):

@@ -119,6 +119,20 @@ def task_counts(conn: Connection, *, batch_id: int) -> dict[str, int]:
     return {status: int(n) for status, n in rows}
 
 
+def status_and_counts(conn: Connection, *, batch_id: int) -> tuple[str, dict[str, int]]:
+    """The batch's status and its task counts, read by one statement: one snapshot, so a
+    batch never shows all its tasks completed while still in progress (PostgreSQL's READ
+    COMMITTED gives each statement its own snapshot)."""
+    rows = conn.execute(
+        select(batches.c.status, tasks.c.status, func.count(tasks.c.id))
+        .select_from(batches.outerjoin(tasks, tasks.c.batch_id == batches.c.id))
+        .where(batches.c.id == batch_id)
+        .group_by(batches.c.status, tasks.c.status)
+    ).all()
+    counts = {task_status: int(n) for _, task_status, n in rows if task_status is not None}
+    return str(rows[0][0]), counts
+
+
 def has_pending_tasks(conn: Connection, *, batch_id: int) -> bool:
     row = conn.execute(
         select(tasks.c.id).where(tasks.c.batch_id == batch_id, tasks.c.status == "pending").limit(1)
