@@ -60,6 +60,13 @@ class CsrfFailed(PermissionDenied):
     code = "csrf_failed"
 
 
+class AnnotatorPaused(PermissionDenied):
+    """The annotator is paused in this project (low gold accuracy, failed qualification, or
+    by an ops lead) and gets no work there until resumed."""
+
+    code = "annotator_paused"
+
+
 class NotFound(AssayError):
     """The object does not exist, or is not visible to the caller (other org or environment)."""
 

@@ -164,6 +164,8 @@ class TestRoles:
             ("GET", "/v1/batches/b1/status", None),
             ("POST", "/v1/files/import", {"file_url": "http://127.0.0.1:1/x"}),
             ("POST", "/api/v1/tasks/bulk", {"tasks": [{"type": "categorization"}]}),
+            ("POST", "/v1/evaluation_tasks/categorization", {"project": "pets"}),
+            ("POST", "/v1/training_tasks/categorization", {"project": "pets"}),
         ):
             r = annotator.request(method, path, json=body)
             message = _refused(r, 403, "permission_denied")
@@ -178,6 +180,9 @@ class TestRoles:
                 "available": 0,
                 "leased": 0,
                 "stages": [{"stage": "label", "kind": "label", "available": 0, "leased": 0}],
+                "quality_status": "active",
+                "status_reason": None,
+                "qualification": None,
             }
         ]
         assert annotator.lease("pets") is None

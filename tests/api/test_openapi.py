@@ -23,6 +23,14 @@ from tests.factories import Api, Tenant
 # Every documented operation of the two API surfaces, by method and path.
 OPERATIONS: dict[tuple[str, str], str] = {
     **{("POST", f"/v1/task/{t}"): f"create_{t}_task" for t in TASK_TYPES},
+    **{("POST", f"/v1/evaluation_tasks/{t}"): f"create_gold_{t}_task" for t in TASK_TYPES},
+    **{("POST", f"/v1/training_tasks/{t}"): f"create_training_{t}_task" for t in TASK_TYPES},
+    ("GET", "/api/v1/projects/{name}/gold"): "list_gold_tasks",
+    ("POST", "/api/v1/projects/{name}/gold"): "create_gold_task",
+    ("PATCH", "/api/v1/gold/{task_id}"): "update_gold_task",
+    ("GET", "/api/v1/projects/{name}/quality"): "project_quality",
+    ("POST", "/api/v1/projects/{name}/annotators/{username}/status"): "set_annotator_status",
+    ("GET", "/api/v1/me/progress"): "my_progress",
     ("GET", "/v1/task/{task_id}"): "get_task",
     ("POST", "/v1/task/{task_id}/cancel"): "cancel_task",
     ("POST", "/v1/task/{task_id}/audit"): "audit_task",

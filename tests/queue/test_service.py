@@ -261,6 +261,9 @@ def test_skip_keeps_it_from_that_annotator_only(
             "available": 1,
             "leased": 0,
             "stages": [{"stage": "label", "kind": "label", "available": 1, "leased": 0}],
+            "quality_status": "active",
+            "status_reason": None,
+            "qualification": None,
         }
     ]
     b = bob.lease("pets")

@@ -1,5 +1,6 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { ProgressPage } from "./annotator/ProgressPage";
 import { QueuePage } from "./annotator/QueuePage";
 import { WorkPage } from "./annotator/WorkPage";
 import { canManage, useAuth } from "./auth";
@@ -45,6 +46,7 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="queue" element={<QueuePage />} />
         <Route path="work/:project" element={<WorkPage />} />
+        <Route path="progress" element={<ProgressPage />} />
         <Route
           path="ops/*"
           element={

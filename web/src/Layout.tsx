@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from "react-router-dom";
 import { errorMessage } from "./api";
 import { canManage, isAdmin, useAuth } from "./auth";
+import { canJudgeQuality } from "./ops/quality";
 
 export function Layout() {
   const { me, logout, switchEnvironment } = useAuth();
@@ -12,12 +13,19 @@ export function Layout() {
         <span className="brand">Assay</span>
         <nav aria-label="Main">
           <NavLink to="/queue">Queue</NavLink>
+          <NavLink to="/progress">My progress</NavLink>
           {manage && (
             <>
               <NavLink to="/ops/projects">Projects</NavLink>
               <NavLink to="/ops/batches">Batches</NavLink>
               <NavLink to="/ops/tasks">Tasks</NavLink>
               <NavLink to="/ops/throughput">Throughput</NavLink>
+            </>
+          )}
+          {canJudgeQuality(me.role) && (
+            <>
+              <NavLink to="/ops/quality">Quality</NavLink>
+              <NavLink to="/ops/gold">Gold</NavLink>
             </>
           )}
           {isAdmin(me.role) && <NavLink to="/ops/users">Users</NavLink>}

@@ -18,7 +18,7 @@ export interface StageCount {
   leased: number;
 }
 
-export interface QueueEntry {
+export interface QueueEntry extends QueueQuality {
   project: string;
   type: string;
   available: number;
@@ -49,6 +49,8 @@ export interface Assignment {
     judgments: { id: number; annotator: string | null; response: unknown; time_spent_ms: number | null }[];
   };
   feedback?: { comment: string | null; reviewer: string | null; response: unknown; created_at: string };
+  // A training task (gold tasks carry nothing that tells them apart).
+  training?: boolean;
 }
 
 export interface Counts {
@@ -78,4 +80,130 @@ export interface Project {
   created_at: string;
   updated_at: string;
   counts: Counts;
+  quality?: QualitySettings;
+}
+
+// --- Quality (issue 4) -----------------------------------------------------------------------
+
+// An accuracy estimate (a Beta posterior): low/high the 90% credible interval, n the evidence
+// weight (may be fractional).
+export interface Acc {
+  mean: number;
+  low: number;
+  high: number;
+  n: number;
+}
+
+export type QualityStatus = "active" | "qualifying" | "paused";
+
+export interface QualitySettings {
+  gold_rate: number;
+  pass_score: number;
+  pause_below: number;
+  pause_min_gold: number;
+  qualification_tasks: number;
+  qualification_pass: number;
+  weak_below: number;
+  weak_min_evidence: number;
+  training_every: number;
+  hard_min_accuracy: number | null;
+}
+
+export interface Qualification {
+  required: number;
+  answered: number;
+  correct: number;
+  pass: number;
+}
+
+// The queue entry's quality fields (absent from a server without the quality engine).
+export interface QueueQuality {
+  quality_status?: QualityStatus;
+  status_reason?: string | null;
+  qualification?: Qualification | null;
+}
+
+// What a training task's submit answers besides the usual fields.
+export interface TrainingFeedbackData {
+  correct: boolean;
+  score: number;
+  expected_response: unknown;
+  your_response: unknown;
+  explanation: string | null;
+  mistakes: string[];
+}
+
+export interface SubmitResult {
+  feedback?: TrainingFeedbackData;
+  [key: string]: unknown;
+}
+
+export interface ProgressSkill extends Acc {
+  nuance: string;
+  weak: boolean;
+}
+
+export interface ProjectProgress {
+  project: string;
+  type: string;
+  status: QualityStatus;
+  status_reason: string | null;
+  qualification: Qualification | null;
+  skills: ProgressSkill[];
+  training: { answered: number; correct: number; by_nuance: Record<string, { answered: number; correct: number }> };
+}
+
+export interface MyProgress {
+  projects: ProjectProgress[];
+}
+
+export type QualitySource = "gold" | "review" | "agreement" | "training";
+
+export interface AnnotatorQuality {
+  annotator: string;
+  status: QualityStatus;
+  status_reason: string | null;
+  judgments: number;
+  skills: Record<string, Acc>;
+  sources: Record<QualitySource, Acc | null>;
+  weak: string[];
+}
+
+export interface QualityReport {
+  project: string;
+  type: string;
+  settings: QualitySettings;
+  target_confidence: number | null;
+  nuances: string[];
+  annotators: AnnotatorQuality[];
+  agreement: { method: "krippendorff_alpha" | "mean_pairwise" | string; value: number | null; tasks: number; judgments: number };
+  gold_history: { day: string; scored: number; correct: number; mean_score: number | null }[];
+  below_target: {
+    count: number;
+    tasks: { task_id: string; confidence: number; judgments: number; completed_at: string | null }[];
+  };
+}
+
+export interface AnnotatorStatusChange {
+  annotator: string;
+  status: QualityStatus;
+  status_reason: string | null;
+  changed_at: string;
+}
+
+export type GoldPurpose = "gold" | "training";
+
+export interface GoldItem {
+  id: string;
+  purpose: GoldPurpose;
+  project: string;
+  type: string;
+  params: Record<string, unknown>;
+  instruction: string | null;
+  expected_response: Record<string, unknown>;
+  explanation: string | null;
+  nuances: string[];
+  active: boolean;
+  created_at: string;
+  stats: { answered: number; correct: number; mean_score: number | null };
 }

@@ -14,7 +14,7 @@ from assay.api import errors, openapi, webapp
 from assay.api.deps import KeyCache
 from assay.api.edge import EdgeMiddleware
 from assay.api.ratelimit import RateLimiter
-from assay.api.routes import accounts, auth, health, ops, queue
+from assay.api.routes import accounts, auth, health, ops, quality, queue
 from assay.api.routes.v1 import batches, files, projects, tasks, unsupported
 from assay.context import Context
 from assay.worker.runner import start_background
@@ -73,6 +73,7 @@ def create_app(ctx: Context, *, worker: bool | None = None) -> FastAPI:
         batches.router,
         files.router,
         ops.router,
+        quality.router,
         auth.router,
         accounts.router,
         health.router,

@@ -7,6 +7,7 @@ from assay.errors import PermissionDenied
 
 _ADMINS = frozenset({Role.ADMIN})
 _REQUESTERS = frozenset({Role.ADMIN, Role.REQUESTER})
+_REVIEWERS = frozenset({Role.ADMIN, Role.REQUESTER, Role.REVIEWER})
 _WORKERS = frozenset({Role.ADMIN, Role.REQUESTER, Role.REVIEWER, Role.ANNOTATOR})
 
 
@@ -21,6 +22,14 @@ class RequesterPolicy:
     @staticmethod
     def manage(principal: Principal) -> None:
         _allow(principal, _REQUESTERS, "manage projects, batches and tasks")
+
+
+class QualityPolicy:
+    """Gold tasks, annotator standing and the quality dashboard: ops leads and reviewers."""
+
+    @staticmethod
+    def manage(principal: Principal) -> None:
+        _allow(principal, _REVIEWERS, "manage gold tasks or see annotator quality")
 
 
 class QueuePolicy:

@@ -72,9 +72,16 @@ def update_project(
     params: dict[str, Any] | None,
     workflow: list[dict[str, Any]] | None,
     archived: bool | None,
+    quality: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     changed = projects.update(
-        db, scope=scope, name=name, params=params, workflow=workflow, archived=archived
+        db,
+        scope=scope,
+        name=name,
+        params=params,
+        workflow=workflow,
+        archived=archived,
+        quality=quality,
     )
     return _counted(db, scope, changed)
 

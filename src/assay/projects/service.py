@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from assay import clock
 from assay.accounts.model import Scope
 from assay.errors import Conflict, Invalid, NotEnabled, NotFound
+from assay.quality.settings import parse as parse_quality
 from assay.queue.workflow import DEFAULT_WORKFLOW, Workflow
 from assay.storage.db import Database
 from assay.storage.repos import ops as ops_repo
@@ -229,9 +230,10 @@ def update(
     params: dict[str, Any] | None = None,
     workflow: Any = None,
     archived: bool | None = None,
+    quality: Any = None,
 ) -> dict[str, Any]:
     """Change what is given: ``params`` (the whole set; a new ``param_history`` version when
-    it differs), ``workflow``, ``archived``.
+    it differs), ``workflow``, ``archived``, ``quality`` (the settings given; others kept).
 
     A stage that still has work waiting cannot be removed or renamed: its assignments would
     name a stage the workflow no longer has.
@@ -264,6 +266,8 @@ def update(
                         "keep it until that work is done or canceled"
                     )
                 values["workflow"] = stages
+        if quality is not None:
+            values["quality"] = parse_quality(quality, base=parse_quality(row.quality)).to_json()
         if archived is not None and archived != bool(row.archived):
             values["archived"] = archived
         if values:

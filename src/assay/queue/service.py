@@ -18,7 +18,11 @@ from assay.batches import service as batches_service
 from assay.context import Context
 from assay.errors import Conflict, Invalid, LeaseExpired, NotFound
 from assay.projects import service as projects_service
+from assay.qa import evidence, serving
+from assay.qa.standing import describe, settings_of, skills_of
 from assay.quality.consensus import posterior
+from assay.quality.settings import QualitySettings, parse
+from assay.quality.skills import accuracy_for_consensus
 from assay.queue.policy import (
     REWORK_PRIORITY_BOOST,
     check_may_review,
@@ -28,6 +32,7 @@ from assay.queue.policy import (
 from assay.queue.workflow import Stage, Workflow, judgments_for
 from assay.storage.repos import jobs as jobs_repo
 from assay.storage.repos import projects as projects_repo
+from assay.storage.repos import quality as quality_repo
 from assay.storage.repos import queue as repo
 from assay.storage.repos import tasks as tasks_repo
 from assay.tasks.diff import json_diff
@@ -60,6 +65,8 @@ def _assignment_json(
         },
         "instructions": {"text": task.instruction, "examples": examples or []},
     }
+    if task.purpose == "training":  # training is open about itself; gold never is
+        out["training"] = True
     if kind == "review":
         label_stage = workflow.first.name
         judged = repo.stage_judgments(conn, task_id=task.id, stage=label_stage)
@@ -106,6 +113,12 @@ def my_queue(ctx: Context, *, principal: Principal) -> list[dict[str, Any]]:
         counts = repo.available_counts(
             conn, project_ids=[p.id for p in projects], user_id=principal.user_id, now=now
         )
+        standings = {
+            r.project_id: r
+            for r in quality_repo.standings_of(
+                conn, annotator_id=principal.user_id, project_ids=[p.id for p in projects]
+            )
+        }
     out = []
     for p in projects:
         stages = []
@@ -113,9 +126,22 @@ def my_queue(ctx: Context, *, principal: Principal) -> list[dict[str, Any]]:
             c = counts.get((p.id, stage.name), {"available": 0, "leased": 0})
             stages.append({"stage": stage.name, "kind": stage.kind, **c})
         # The top-level counts are the first (label) stage's, as before review stages existed.
-        out.append({"project": p.name, "type": p.type, **stages[0], "stages": stages})
+        out.append(
+            {
+                "project": p.name,
+                "type": p.type,
+                **stages[0],
+                "stages": stages,
+                **_standing(p, standings.get(p.id)),
+            }
+        )
         del out[-1]["stage"], out[-1]["kind"]
     return out
+
+
+def _standing(project: Row[Any], row: Row[Any] | None) -> dict[str, Any]:
+    found = describe(row, settings_of(project))
+    return {"quality_status": found.pop("status"), **found}
 
 
 def lease_next(
@@ -137,6 +163,33 @@ def lease_next(
         at = workflow.stage(stage) if stage is not None else workflow.first
         if at.kind == "review":
             check_may_review(principal)
+        settings = settings_of(proj)
+        accuracy = 1.0
+        if at.name == workflow.first.name:
+            served = serving.pick(
+                conn,
+                project=proj,
+                stage=at.name,
+                annotator_id=principal.user_id,
+                settings=settings,
+                now=now,
+            )
+            if served is not None:
+                made = repo.insert_leased(
+                    conn,
+                    task_id=served,
+                    project_id=proj.id,
+                    stage=at.name,
+                    annotator_id=principal.user_id,
+                    now=now,
+                    expires_at=expires,
+                    token=new_lease_token(),
+                )
+                task = tasks_repo.get_task_by_id(conn, served)
+                assert task is not None
+                return _assignment_json(conn, made, task, proj, token=True)
+            if settings.hard_min_accuracy is not None:
+                accuracy = serving.routing_accuracy(conn, proj.id, principal.user_id)
         row = repo.claim(
             conn,
             project_id=proj.id,
@@ -147,6 +200,7 @@ def lease_next(
             now=now,
             expires_at=expires,
             token=new_lease_token(),
+            accuracy=accuracy,
         )
         if row is None:
             return None
@@ -248,6 +302,12 @@ def skip(
         raise Invalid("reason: say why the assignment is skipped")
     with ctx.db.write() as conn:
         now = _release(conn, principal, assignment_id, token)
+        row = repo.get_assignment(conn, assignment_id)
+        assert row is not None
+        task = tasks_repo.get_task_by_id(conn, row.task_id)
+        if task is not None and task.purpose != "work":
+            # A gold or training task is made for one annotator: skipped, it is gone.
+            repo.cancel_assignment(conn, assignment_id=assignment_id, now=now)
         # The skip keeps this annotator from being handed the same assignment again.
         repo.insert_skip(
             conn,
@@ -330,38 +390,107 @@ def submit(
         kind = get_type(task.type)
         clean = kind.validate_response(task.params, response)
         _judge(conn, done, principal, clean, time_spent_ms, now)
+        settings = parse(task.quality)
+        if task.purpose != "work":
+            return _answered_reference(conn, task, workflow, done, principal, clean, settings, now)
+        quality_repo.count_real_judgment(
+            conn, project_id=task.project_id, annotator_id=principal.user_id
+        )
         stage = workflow.stage(done.stage)
         needed = judgments_for(task.params, stage)
         status = task.status
         if stage.adaptive:
             if repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
                 judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
-                final = _consensus(task, stage, [j.response for j in judged])
+                final, confidence = _consensus(conn, task, stage, judged)
                 if final is None:
-                    repo.insert_assignments(conn, [_assignment_row(task, stage.name, now)])
+                    # Annotators disagree: the next judgment is hard work, for strong hands.
+                    disputed = len({_key(j.response) for j in judged}) > 1
+                    hard = settings.hard_min_accuracy if disputed else None
+                    repo.insert_assignments(
+                        conn, [_assignment_row(task, stage.name, now, min_accuracy=hard)]
+                    )
                 else:
+                    tasks_repo.update_task(conn, task_id=task.id, values={"confidence": confidence})
+                    evidence.agreement(
+                        conn, task=task, final=final, judged=judged, settings=settings, now=now
+                    )
                     status = _advance(ctx, conn, task, workflow, done.stage, final, now)
         elif needed == 1:
             status = _advance(ctx, conn, task, workflow, done.stage, kind.combine([clean]), now)
         elif repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
             judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
             final = kind.combine([j.response for j in judged])
+            if "responses_required" not in task.params:  # several respondents don't agree
+                evidence.agreement(
+                    conn, task=task, final=final, judged=judged, settings=settings, now=now
+                )
             status = _advance(ctx, conn, task, workflow, done.stage, final, now)
     return {"id": assignment_id, "status": "submitted", "task_id": task.id, "task_status": status}
 
 
-def _consensus(task: Row[Any], stage: Stage, responses: list[Any]) -> dict[str, Any] | None:
-    """The agreed response once it is confident enough (or no more judgments may be asked
-    for), else None: one more judgment is needed."""
-    keys = [orjson.dumps(r, option=orjson.OPT_SORT_KEYS) for r in responses]
+def _answered_reference(
+    conn: Connection,
+    task: Row[Any],
+    workflow: Workflow,
+    done: Row[Any],
+    principal: Principal,
+    response: dict[str, Any],
+    settings: QualitySettings,
+    now: datetime,
+) -> dict[str, Any]:
+    """A gold or training answer: scored, never delivered. The answer looks like a real
+    task's would, so a gold task gives itself away by nothing."""
+    project = repo.project_of(conn, task.project_id)
+    feedback = evidence.answer_reference(
+        conn,
+        task=task,
+        project=project,
+        annotator_id=principal.user_id,
+        response=response,
+        settings=settings,
+        now=now,
+    )
+    stage = workflow.first
+    alone = len(workflow.stages) == 1 and not stage.adaptive
+    alone = alone and judgments_for(task.params, stage) == 1
+    out: dict[str, Any] = {
+        "id": done.id,
+        "status": "submitted",
+        "task_id": task.id,
+        "task_status": TaskStatus.COMPLETED.value if alone else TaskStatus.PENDING.value,
+    }
+    if feedback is not None:
+        out["feedback"] = feedback
+    return out
+
+
+def _key(response: Any) -> bytes:
+    return orjson.dumps(response, option=orjson.OPT_SORT_KEYS)
+
+
+def _consensus(
+    conn: Connection, task: Row[Any], stage: Stage, judged: list[Row[Any]]
+) -> tuple[dict[str, Any] | None, float]:
+    """The agreed response and its posterior once it is confident enough (or no more
+    judgments may be asked for), else (None, posterior): one more judgment is needed.
+    Each annotator counts as accurate as their measured skill in the project."""
+    responses = [j.response for j in judged]
+    keys = [_key(r) for r in responses]
     n_answers = len(task.params.get("categories") or ())
-    found = posterior(keys, n_answers=n_answers)
+    accuracies = [
+        accuracy_for_consensus(skills_of(conn, task.project_id, j.annotator_id))
+        if j.annotator_id is not None
+        else accuracy_for_consensus(None)
+        for j in judged
+    ]
+    found = posterior(keys, n_answers=n_answers, accuracies=accuracies)
     assert stage.target_confidence is not None
     assert stage.max_judgments is not None
     if found.confidence < stage.target_confidence and len(keys) < stage.max_judgments:
-        return None
+        return None, found.confidence
     answer: dict[str, Any] = responses[keys.index(found.answer)]  # type: ignore[arg-type]
-    return answer
+    return answer, found.confidence
 
 
 def _assignment_row(task: Row[Any], stage: str, now: datetime, **extra: Any) -> dict[str, Any]:
@@ -479,6 +608,15 @@ def review(
         )
         if fixed is not None:
             _judge(conn, done, principal, fixed, time_spent_ms, now)
+        evidence.review(
+            conn,
+            task=task,
+            action=action,
+            final=None if action == "reject" else (fixed if fixed is not None else original),
+            judged=judged,
+            settings=parse(task.quality),
+            now=now,
+        )
         if action == "reject":
             repo.supersede_judgments(conn, ids=[j.id for j in judged], now=now)
             rework = task.priority + REWORK_PRIORITY_BOOST

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -100,6 +101,8 @@ projects = Table(
     Column("name", String(255), nullable=False),
     Column("type", String(64), nullable=False),
     Column("params", JSONType, nullable=False),
+    # Gold rate, pause bar, qualification, training (``assay.quality.settings``); NULL = defaults.
+    Column("quality", JSONType),
     # [{"version", "params", "instruction", "created_at"}]: every setParams appends one.
     Column("param_history", JSONType, nullable=False),
     # [{"name", "kind", "judgments"}]: the human stages tasks go through.
@@ -150,6 +153,11 @@ tasks = Table(
     Column("unique_id", String(255)),
     Column("priority", Integer, nullable=False, server_default=text("0")),
     Column("response", JSONType),
+    # The delivered answer's posterior when several judgments were aggregated.
+    Column("confidence", Float),
+    # work | gold | training: gold and training tasks are served to annotators but never
+    # delivered, listed with the requester's tasks or completed.
+    Column("purpose", String(16), nullable=False, server_default="work"),
     Column("customer_review_status", String(16)),
     Column("callback_succeeded", Boolean),
     Column("created_at", UTCDateTime, nullable=False),
@@ -165,6 +173,7 @@ tasks = Table(
     Index(None, "organization_id", "is_test", "status", "id"),
     Index(None, "organization_id", "is_test", "completed_at"),
     Index(None, "organization_id", "is_test", "updated_at"),
+    Index(None, "project_id", "confidence"),
 )
 
 task_tags = Table(
@@ -230,6 +239,9 @@ assignments = Table(
     # The client's Idempotency-Key of the submit that closed this assignment: a retry of that
     # submit (after a dropped connection) is answered as a success instead of a conflict.
     Column("submit_key", String(128)),
+    # Routing: only annotators at least this accurate may take it (extra judgments of a
+    # disputed task go to strong annotators).
+    Column("min_accuracy", Float),
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     # "Has this annotator already got this task?" (a claim asks it of each candidate).
@@ -298,6 +310,72 @@ reviews = Table(
     Index(None, "reviewer_id", "created_at"),
 )
 
+# --- Quality: gold and training tasks, annotator skills ----------------------------------
+
+gold_tasks = Table(
+    "gold_tasks",
+    metadata,
+    # The task row holds type, params and instruction, so the queue serves it like any other.
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),  # gold | training
+    Column("expected_response", JSONType, nullable=False),
+    Column("explanation", Text),
+    Column("nuances", JSONType, nullable=False),  # what it exercises, for training choice
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "project_id", "purpose", "active"),
+)
+
+skill_events = Table(
+    "skill_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("annotator_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(16), nullable=False),  # gold | training | review | agreement
+    Column("score", Float, nullable=False),
+    Column("correct", Boolean, nullable=False),
+    # {nuance: [credit, weight]}: what was added to annotator_skills.
+    Column("nuances", JSONType, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "project_id", "annotator_id", "source", "created_at"),
+    Index(None, "project_id", "source", "created_at"),
+    Index(None, "task_id"),
+)
+
+# Running sums of skill_events per nuance and source: the Beta posterior's counts.
+annotator_skills = Table(
+    "annotator_skills",
+    metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("annotator_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("nuance", String(255), primary_key=True),
+    Column("source", String(16), primary_key=True),
+    Column("credit", Float, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+project_annotators = Table(
+    "project_annotators",
+    metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("annotator_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(16), nullable=False),  # qualifying | active | paused
+    Column("status_reason", Text),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Column("judgments", Integer, nullable=False, server_default=text("0")),  # real work done
+    # Real judgments since the last training task served: training is rationed by it.
+    Column("since_training", Integer, nullable=False, server_default=text("0")),
+    # The current qualification round: training answers and how many were correct.
+    Column("qual_answered", Integer, nullable=False, server_default=text("0")),
+    Column("qual_correct", Integer, nullable=False, server_default=text("0")),
+    Index(None, "annotator_id"),
+)
+
 # --- Web sessions ---------------------------------------------------------------------------
 
 web_sessions = Table(
@@ -357,19 +435,23 @@ callback_attempts = Table(
 )
 
 __all__ = [
+    "annotator_skills",
     "api_keys",
     "assignment_skips",
     "assignments",
     "batches",
     "callback_attempts",
     "files",
+    "gold_tasks",
     "jobs",
     "judgments",
     "memberships",
     "metadata",
     "organizations",
+    "project_annotators",
     "projects",
     "reviews",
+    "skill_events",
     "task_audits",
     "task_tags",
     "tasks",

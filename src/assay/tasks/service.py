@@ -134,6 +134,25 @@ def _prepare(
     )
 
 
+def prepare_reference(
+    ctx: Context, conn: Connection, *, scope: Scope, task_type: str, payload: dict[str, Any]
+) -> tuple[dict[str, Any], list[str], str]:
+    """A gold or training task's row (not inserted), its tags, and its project's name: checked
+    like any task, but never in a batch, never called back and never queued by itself."""
+    for key in ("batch", "callback_url"):
+        if payload.get(key) is not None:
+            raise Invalid(f"{key}: gold and training tasks are never in a batch or delivered")
+    done = _prepare(ctx, conn, scope, task_type, payload, _Lookups())
+    return done.row, done.tags, done.project
+
+
+def insert_prepared(conn: Connection, row: dict[str, Any], tags: list[str]) -> None:
+    try:
+        repo.insert_tasks(conn, [row], [(row["id"], t) for t in tags])
+    except IntegrityError as exc:
+        raise _unique_conflict(exc) from None
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     row: dict[str, Any]

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from assay.quality.settings import parse as parse_quality
+
 
 def iso(dt: datetime | None) -> str | None:
     """ISO-8601 with milliseconds and ``Z``, as Scale sends timestamps."""
@@ -50,6 +52,9 @@ def task_json(
         out["completed_at"] = iso(row["completed_at"])
     if row["callback_succeeded"] is not None:
         out["callback_succeeded"] = bool(row["callback_succeeded"])
+    if row.get("confidence") is not None:
+        # How sure the aggregate of several judgments is (an Assay addition to Scale's shape).
+        out["confidence"] = round(float(row["confidence"]), 4)
     if row["customer_review_status"] is not None:
         out["customer_review_status"] = row["customer_review_status"]
     if callback_attempts is not None:
@@ -100,6 +105,7 @@ def project_json(row: Mapping[Any, Any]) -> dict[str, Any]:
         "updated_at": iso(row["updated_at"]),
         "archived": bool(row["archived"]),
         "is_test": bool(row["is_test"]),
+        "quality": parse_quality(row.get("quality")).to_json(),
     }
 
 

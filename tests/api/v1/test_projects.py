@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from assay.quality.settings import QualitySettings
 from tests.factories import Api, Tenant
 
 CATS = {"categories": ["cat", "dog"]}
@@ -45,6 +46,7 @@ class TestCreate:
             "updated_at": stamp,
             "archived": False,
             "is_test": False,
+            "quality": QualitySettings().to_json(),
         }
         assert api.ok("GET", "/v1/projects/pets") == created
         other = api.project("names", "namedentityrecognition")

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, errorMessage } from "../api";
 import { useAuth } from "../auth";
+import { qualificationText } from "../ops/quality";
 import type { QueueEntry, Role, StageCount } from "../types";
 import "./annotator.css";
 
@@ -11,6 +12,25 @@ import "./annotator.css";
 const REFRESH_MS = 10_000;
 
 const canReview = (role: Role | undefined) => role === "reviewer" || role === "admin" || role === "requester";
+
+// The project's quality status for me: qualifying (training first) or paused (no work).
+function QualityNote({ entry }: { entry: QueueEntry }) {
+  if (entry.quality_status === "paused") {
+    return (
+      <div className="queue-paused" data-testid="quality-status">
+        Paused{entry.status_reason ? `: ${entry.status_reason}` : ""}
+      </div>
+    );
+  }
+  if (entry.quality_status === "qualifying") {
+    return (
+      <div className="queue-qualifying" data-testid="quality-status">
+        {entry.qualification ? qualificationText(entry.qualification) : "Qualification: training tasks first"}
+      </div>
+    );
+  }
+  return null;
+}
 
 function stagesOf(entry: QueueEntry): (StageCount | { stage: null; kind: "label"; available: number; leased: number })[] {
   // A server without stages in its answer: the project as one label stage.
@@ -84,10 +104,12 @@ export function QueuePage() {
           <tbody>
             {rows.map(({ entry, stage }) => {
               const name = stage.stage ?? "label";
+              const paused = stage.kind === "label" && entry.quality_status === "paused";
               return (
                 <tr key={`${entry.project}:${name}`} data-testid={`queue-${entry.project}-${name}`}>
                   <td>
                     <strong>{entry.project}</strong>
+                    {stage.kind === "label" && <QualityNote entry={entry} />}
                   </td>
                   <td>{entry.type}</td>
                   <td>
@@ -103,7 +125,9 @@ export function QueuePage() {
                   <td>
                     <button
                       type="button"
-                      className={stage.available > 0 ? "primary" : undefined}
+                      disabled={paused}
+                      title={paused ? "You are paused in this project" : undefined}
+                      className={stage.available > 0 && !paused ? "primary" : undefined}
                       aria-label={`Start ${stage.kind === "review" ? "reviewing" : "labeling"} ${entry.project}${stage.stage ? ` (${stage.stage})` : ""}`}
                       data-testid={`start-${entry.project}-${name}`}
                       onClick={() => start(entry.project, stage.stage)}

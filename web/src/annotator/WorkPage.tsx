@@ -5,7 +5,7 @@ import { useAuth } from "../auth";
 import { DiffView } from "../review/DiffView";
 import { diff, type Change } from "../review/diff";
 import { ReviewBar } from "../review/ReviewBar";
-import type { Assignment } from "../types";
+import type { Assignment, SubmitResult, TrainingFeedbackData } from "../types";
 import { useShortcuts, type Shortcut } from "../ui/shortcuts";
 import { TextPrompt } from "./Dialog";
 import { clearDraft, loadDraft, pruneDrafts, saveDraft, type DraftKey } from "./draft";
@@ -13,6 +13,7 @@ import { InstructionsPanel } from "./InstructionsPanel";
 import { workspaceFor } from "./registry";
 import { idempotency, postWithRetry } from "./retry";
 import { ShortcutsHelp } from "./ShortcutsHelp";
+import { TrainingFeedback } from "./TrainingFeedback";
 import { useActiveTime } from "./useActiveTime";
 import { useHistory } from "./useHistory";
 import "./annotator.css";
@@ -21,7 +22,12 @@ import "./annotator.css";
 // release on leave), the local draft, undo/redo, the time spent and submitting; a workspace
 // only edits a value (contract.ts). For review assignments it adds the review actions.
 
-type Phase = { kind: "leasing" } | { kind: "empty" } | { kind: "error"; message: string } | { kind: "working" };
+type Phase =
+  | { kind: "leasing" }
+  | { kind: "empty" }
+  | { kind: "error"; message: string }
+  | { kind: "paused"; message: string }
+  | { kind: "working" };
 type Busy = null | "submit" | "review" | "skip" | "release";
 
 interface Held {
@@ -81,6 +87,8 @@ export function WorkPage() {
   const [showInstructions, setShowInstructions] = useState(true);
   const [wsShortcuts, setWsShortcuts] = useState<Shortcut[]>([]);
   const [reviewShortcuts, setReviewShortcuts] = useState<Shortcut[]>([]);
+  // A submitted training task's feedback, shown before the next lease.
+  const [feedback, setFeedback] = useState<TrainingFeedbackData | null>(null);
 
   const held = useRef<Held | null>(null);
   const leaseSeq = useRef(0);
@@ -154,7 +162,9 @@ export function WorkPage() {
       }
       begin(res.assignment);
     } catch (err) {
-      if (seq === leaseSeq.current) setPhase({ kind: "error", message: errorMessage(err) });
+      if (seq !== leaseSeq.current) return;
+      if (err instanceof ApiError && err.code === "annotator_paused") setPhase({ kind: "paused", message: err.message });
+      else setPhase({ kind: "error", message: errorMessage(err) });
     }
   }, [project, stage, begin]);
 
@@ -265,18 +275,28 @@ export function WorkPage() {
     [onExpired, onLost],
   );
 
+  // The assignment is done with: nothing to release, retry or keep as a draft.
+  const settle = useCallback(() => {
+    idem.current.done();
+    held.current = null;
+    between.current = true;
+    if (draftKey) clearDraft(draftKey);
+    setRetrying(false);
+  }, [draftKey]);
+
   const finished = useCallback(
     async (message: string) => {
-      idem.current.done();
-      held.current = null;
-      between.current = true;
-      if (draftKey) clearDraft(draftKey);
-      setRetrying(false);
+      settle();
       setNotice(message);
       await lease();
     },
-    [draftKey, lease],
+    [settle, lease],
   );
+
+  const continueAfterFeedback = useCallback(() => {
+    setFeedback(null);
+    void lease();
+  }, [lease]);
 
   const guard = (): Held | null => {
     if (!assignment || busy) return null;
@@ -299,13 +319,17 @@ export function WorkPage() {
     setBusy("submit");
     setError(null);
     try {
-      await postWithRetry(
+      const res = await postWithRetry<SubmitResult | null>(
         `/api/v1/assignments/${h.id}/submit`,
         { lease_token: h.token, response: f.response, time_spent_ms: activeTime() },
         key,
         () => setRetrying(true),
       );
-      await finished("Submitted.");
+      if (res?.feedback) {
+        // A training task: what it taught comes first; Continue leases the next one.
+        settle();
+        setFeedback(res.feedback);
+      } else await finished("Submitted.");
     } catch (err) {
       failed(err);
     } finally {
@@ -421,7 +445,7 @@ export function WorkPage() {
     { key: "i", label: "Show or hide the instructions", run: () => setShowInstructions((x) => !x) },
     { key: "s", shift: true, label: "Skip (asks for a reason)", run: () => assignment && !expired && !lost && setSkipOpen(true) },
   ];
-  useShortcuts(shellShortcuts, phase.kind === "working" && !dialogOpen);
+  useShortcuts(shellShortcuts, phase.kind === "working" && !dialogOpen && !feedback);
   // "?" is Shift+/ on most layouts and something else on others: match the character only.
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -454,6 +478,28 @@ export function WorkPage() {
       <div className="page work">
         {title}
         <p className="loading">Getting the next task…</p>
+      </div>
+    );
+  }
+  if (feedback) {
+    return (
+      <div className="page work">
+        {title}
+        <TrainingFeedback feedback={feedback} busy={phase.kind === "leasing"} onContinue={continueAfterFeedback} />
+      </div>
+    );
+  }
+  if (phase.kind === "paused") {
+    return (
+      <div className="page work">
+        {title}
+        <div className="banner bad work-paused" role="alert" data-testid="paused">
+          <strong>You are paused in this project.</strong> {phase.message}
+        </div>
+        <div className="row">
+          <Link to="/progress">My progress</Link>
+          <Link to="/queue">Back to the queue</Link>
+        </div>
       </div>
     );
   }
@@ -510,6 +556,11 @@ export function WorkPage() {
         <span className="muted work-task" title="Task id">
           {assignment.task.task_id}
         </span>
+        {assignment.training && (
+          <span className="work-training" data-testid="training-badge" title="A training task: you see how you did right after submitting">
+            Training
+          </span>
+        )}
         <ActiveClock get={activeTime} />
         {draftState !== "none" && (
           <span className="muted work-draft" data-testid="draft-state">

@@ -1,13 +1,17 @@
 // The ops / requester area, mounted at /ops/*: projects, batches, the task browser and task
-// detail, throughput (admin and requester), users (admin), API keys (everyone: their own).
+// detail, throughput (admin and requester), quality and gold tasks (admin, requester and
+// reviewer), users (admin), API keys (everyone: their own).
 
 import type { ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 import { canManage, isAdmin, useAuth } from "../auth";
 import { BatchesPage } from "./BatchesPage";
 import { Refused } from "./common";
+import { GoldPage } from "./GoldPage";
 import { KeysPage } from "./KeysPage";
 import { NewProjectPage, ProjectDetailPage, ProjectsPage } from "./ProjectsPages";
+import { canJudgeQuality } from "./quality";
+import { QualityPage } from "./QualityPage";
 import { TaskDetailPage } from "./TaskDetailPage";
 import { TasksPage } from "./TasksPage";
 import { ThroughputPage } from "./ThroughputPage";
@@ -17,6 +21,11 @@ import "./ops.css";
 function Managers({ what, children }: { what: string; children: ReactNode }) {
   const { me } = useAuth();
   return canManage(me?.role) ? <>{children}</> : <Refused what={what} need="admins and requesters" />;
+}
+
+function QualityRoles({ what, children }: { what: string; children: ReactNode }) {
+  const { me } = useAuth();
+  return canJudgeQuality(me?.role) ? <>{children}</> : <Refused what={what} need="admins, requesters and reviewers" />;
 }
 
 function Admins({ what, children }: { what: string; children: ReactNode }) {
@@ -35,6 +44,7 @@ function OpsNotFound() {
 
 export function OpsArea() {
   const m = (what: string, page: ReactNode) => <Managers what={what}>{page}</Managers>;
+  const q = (what: string, page: ReactNode) => <QualityRoles what={what}>{page}</QualityRoles>;
   return (
     <Routes>
       <Route index element={<Navigate to="projects" replace />} />
@@ -45,6 +55,8 @@ export function OpsArea() {
       <Route path="tasks" element={m("The task browser", <TasksPage />)} />
       <Route path="tasks/:taskId" element={m("Task detail", <TaskDetailPage />)} />
       <Route path="throughput" element={m("Throughput", <ThroughputPage />)} />
+      <Route path="quality" element={q("The quality dashboard", <QualityPage />)} />
+      <Route path="gold" element={q("Gold and training tasks", <GoldPage />)} />
       <Route
         path="users"
         element={

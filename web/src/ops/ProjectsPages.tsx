@@ -194,6 +194,9 @@ export function ProjectDetailPage() {
               <Link className="ops-button" to={`/ops/tasks?project=${enc(p.name)}`}>
                 Tasks
               </Link>
+              <Link className="ops-button" to={`/ops/quality?project=${enc(p.name)}#quality-settings`}>
+                Quality settings
+              </Link>
               {!editing && (
                 <button type="button" className="primary" onClick={() => { setSaved(false); setEditing(true); }}>
                   Edit

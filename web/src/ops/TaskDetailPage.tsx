@@ -9,6 +9,7 @@ import { useShortcuts } from "../ui/shortcuts";
 import { Empty, ErrorBanner, fmtDate, fmtMs, Json, Loading, StatusBadge, useLoad } from "./common";
 import { diff, type Change } from "../review/diff";
 import { DiffView } from "../review/DiffView";
+import { GoldFromTask } from "./GoldFromTask";
 import type { TaskDetail } from "./types";
 
 const enc = encodeURIComponent;
@@ -178,6 +179,7 @@ export function TaskDetailPage() {
             <h1>
               Task <span className="ops-mono">{t.task_id}</span> <StatusBadge status={t.status} />
             </h1>
+            {t.status === "completed" && <GoldFromTask taskId={t.task_id} project={t.project} />}
           </div>
           <dl className="ops-dl ops-summary card">
             <dt>Project</dt>

@@ -85,6 +85,7 @@ def update_project(
             params=body.params,
             workflow=None if body.workflow is None else [s.model_dump() for s in body.workflow],
             archived=body.archived,
+            quality=body.quality,
         )
     )
 

@@ -29,7 +29,7 @@ from assay.api.schemas.queue import (
     ReviewRead,
     Skip,
     Submit,
-    SubmitRead,
+    SubmitAnswer,
 )
 from assay.errors import Invalid
 from assay.queue import service
@@ -117,7 +117,7 @@ def heartbeat(
 
 @router.post(
     "/assignments/{assignment_id}/submit",
-    response_model=SubmitRead,
+    response_model=SubmitAnswer,
     operation_id="submit",
     openapi_extra=model_body(Submit),
 )

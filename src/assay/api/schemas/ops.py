@@ -50,6 +50,7 @@ class Project(Open):
     type: str
     params: dict[str, Any]
     workflow: list[Stage]
+    quality: dict[str, Any]
     archived: bool
     created_at: str
     updated_at: str
@@ -85,6 +86,11 @@ class ProjectPatch(BaseModel):
     )
     workflow: list[StageIn] | None = Field(default=None, max_length=2)
     archived: StrictBool | None = None
+    quality: dict[str, Any] | None = Field(
+        default=None,
+        description="Quality settings to change (gold rate, pause bar, qualification, "
+        "training); settings left out are kept.",
+    )
 
 
 class Batch(Open):

@@ -22,6 +22,11 @@ class QueueEntry(Open):
     available: int
     leased: int
     stages: list[StageCount]
+    quality_status: str = Field(description="`active`, `qualifying` or `paused`")
+    status_reason: str | None = None
+    qualification: dict[str, Any] | None = Field(
+        default=None, description="While qualifying: `{required, answered, correct, pass}`"
+    )
 
 
 class LeaseRequest(BaseModel):
@@ -81,6 +86,9 @@ class AssignmentRead(Open):
         default=None, description="On rework: the reviewer's comment and the rejected response"
     )
     lease_token: str | None = None
+    training: bool | None = Field(
+        default=None, description="A training task: the answer is shown after submitting"
+    )
 
 
 class LeaseResult(BaseModel):
@@ -110,6 +118,21 @@ class SubmitRead(Open):
     status: str
     task_id: str
     task_status: str
+
+
+class TrainingFeedback(Open):
+    correct: bool
+    score: float
+    expected_response: dict[str, Any]
+    your_response: dict[str, Any]
+    explanation: str | None
+    mistakes: list[str]
+
+
+class SubmitAnswer(SubmitRead):
+    feedback: TrainingFeedback | None = Field(
+        default=None, description="After a training task: the expected answer and why"
+    )
 
 
 class Review(LeaseToken):

@@ -31,6 +31,7 @@ from assay.storage.tables import (
     assignment_skips,
     assignments,
     batches,
+    gold_tasks,
     judgments,
     memberships,
     reviews,
@@ -70,6 +71,7 @@ class TaskBrowse:
 
 def _task_filters(q: Any, scope: Scope, f: TaskBrowse) -> Any:
     c = tasks.c
+    q = q.where(c.purpose == "work")  # gold and training tasks have their own page
     if f.project_id is None and f.batch_id is None:
         q = q.where(c.organization_id == scope.organization_id, c.is_test == scope.is_test)
     # Projects and batches were looked up within the scope, so their tasks are in it; leaving
@@ -227,7 +229,22 @@ def counts_by(conn: Connection, column: Any, ids: Sequence[int]) -> dict[int, di
 
 
 def project_task_counts(conn: Connection, project_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    return counts_by(conn, tasks.c.project_id, project_ids)
+    out = counts_by(conn, tasks.c.project_id, project_ids)
+    # Gold and training tasks stay pending forever and are not the requester's: the few of
+    # them are taken off here rather than filtered row by row out of the index count.
+    if project_ids:
+        gold = conn.execute(
+            select(gold_tasks.c.project_id, func.count())
+            .where(gold_tasks.c.project_id.in_(project_ids))
+            .group_by(gold_tasks.c.project_id)
+        )
+        for pid, n in gold:
+            left = out[pid].get("pending", 0) - int(n)
+            if left > 0:
+                out[pid]["pending"] = left
+            else:
+                out[pid].pop("pending", None)
+    return out
 
 
 def batch_task_counts(conn: Connection, batch_ids: Sequence[int]) -> dict[int, dict[str, int]]:

@@ -93,6 +93,8 @@ def _build_claim() -> Any:
                 a.reserved_for == bindparam("p_user"),
                 and_(a.reserved_for.is_(None), ~already_mine, ~skipped),
             ),
+            # Hard work (a disputed task's extra judgment) only for accurate annotators.
+            or_(a.min_accuracy.is_(None), a.min_accuracy <= bindparam("p_accuracy")),
         )
         .order_by(a.priority.desc(), a.id)
         .limit(1)
@@ -129,6 +131,7 @@ def claim(
     now: datetime,
     expires_at: datetime,
     token: str,
+    accuracy: float = 1.0,
 ) -> Row[Any] | None:
     if conn.dialect.name == "postgresql":
         conn.execute(_ANNOTATOR_LOCK, {"u": annotator_id})
@@ -142,8 +145,65 @@ def claim(
             "p_now": now,
             "p_expires": expires_at,
             "p_token": token,
+            "p_accuracy": accuracy,
         },
     ).first()
+
+
+def insert_leased(
+    conn: Connection,
+    *,
+    task_id: str,
+    project_id: int,
+    stage: str,
+    annotator_id: int,
+    now: datetime,
+    expires_at: datetime,
+    token: str,
+) -> Row[Any]:
+    """An assignment made for one annotator and leased to them at once (a gold or training
+    task): reserved for them, so an expired lease brings it back to them alone."""
+    return conn.execute(
+        insert(assignments)
+        .values(
+            task_id=task_id,
+            project_id=project_id,
+            stage=stage,
+            status="open",
+            priority=0,
+            annotator_id=annotator_id,
+            reserved_for=annotator_id,
+            lease_token=token,
+            lease_expires_at=expires_at,
+            leased_at=now,
+            lease_count=1,
+            created_at=now,
+        )
+        .returning(*assignments.c)
+    ).one()
+
+
+def has_open_work(conn: Connection, *, project_id: int, stage: str) -> bool:
+    """Any unreserved assignment waiting at the stage (read from the claim index)."""
+    found = conn.execute(
+        select(a.id)
+        .where(
+            a.project_id == project_id,
+            a.stage == stage,
+            a.status == "open",
+            a.reserved_for.is_(None),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def cancel_assignment(conn: Connection, *, assignment_id: int, now: datetime) -> None:
+    conn.execute(
+        update(assignments)
+        .where(a.id == assignment_id)
+        .values(status="canceled", completed_at=now, lease_token=None)
+    )
 
 
 def get_assignment(conn: Connection, assignment_id: int, *, lock: bool = False) -> Row[Any] | None:

@@ -47,7 +47,7 @@ def get_task(
 
 # Hot statements, built once (see repos/queue.py).
 _WITH_WORKFLOW = (
-    select(tasks, projects.c.workflow)
+    select(tasks, projects.c.workflow, projects.c.quality)
     .join(projects, projects.c.id == tasks.c.project_id)
     .where(tasks.c.id == bindparam("p_id"))
     .with_for_update(of=tasks)
@@ -101,6 +101,8 @@ class TaskFilter:
 
 def _filtered(q: Any, scope: Scope, f: TaskFilter) -> Any:
     c = tasks.c
+    # Gold and training tasks are the annotators' tests, not the requester's tasks.
+    q = q.where(c.purpose == "work")
     if f.project_id is not None or f.batch_id is not None:
         # Projects and batches are looked up by name within the scope, so their tasks are
         # in it; leaving the scope columns out lets the planner take the project's index.

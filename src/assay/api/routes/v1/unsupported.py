@@ -14,8 +14,6 @@ router = APIRouter(prefix="/v1", route_class=Route, include_in_schema=False)
 _FEATURES = {
     "teams": "team management (use `assay users` and `assay keys`)",
     "studio": "Scale Studio",
-    "evaluation_tasks": "evaluation tasks",
-    "training_tasks": "training tasks",
 }
 
 
