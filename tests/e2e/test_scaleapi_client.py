@@ -30,7 +30,7 @@ from scaleapi.tasks import TaskReviewStatus, TaskStatus, TaskType
 
 import tests.conftest as conftest
 from assay.context import Context
-from tests.e2e.helpers import Http, complete, poll, verified
+from tests.e2e.helpers import Http, complete, lease, poll, submit, verified
 from tests.e2e.receiver import Receiver
 from tests.factories import Tenant, make_tenant
 from tests.live import LiveServer
@@ -580,3 +580,41 @@ def test_callback_is_signed_and_recorded(org: Org) -> None:
             None,
         )
         assert len(receiver.requests) == 1
+
+
+def test_evaluation_and_training_tasks(org: Org) -> None:
+    """The client's create_evaluation_task / create_training_task make gold and training
+    tasks: served to annotators, scored, never listed with the requester's tasks."""
+    c = org.client
+    c.create_project("pets", TaskType.Categorization, params=PETS)
+    gold = c.create_evaluation_task(
+        TaskType.Categorization,
+        project="pets",
+        attachment="https://example.com/g.jpg",
+        expected_response={"category": "cat"},
+    )
+    training = c.create_training_task(
+        TaskType.Categorization,
+        project="pets",
+        attachment="https://example.com/t.jpg",
+        expected_response={"category": "dog"},
+        explanation="Dogs pant.",
+    )
+    assert gold.expected_response == {"category": "cat"}
+    assert training.as_dict()["explanation"] == "Dogs pant."
+    with pytest.raises(ScaleInvalidRequest, match="expected_response"):
+        c.create_evaluation_task(
+            TaskType.Categorization,
+            project="pets",
+            attachment="https://example.com/g.jpg",
+            expected_response={"category": "owl"},
+        )
+    assert list(c.get_tasks(project_name="pets")) == []
+    org.requester.ok(
+        "PATCH", "/api/v1/projects/pets", json={"quality": {"qualification_tasks": 1}}
+    )
+    assignment = lease(org.worker, "pets")
+    assert assignment["task"]["task_id"] == training.id
+    answer = submit(org.worker, assignment, {"category": "dog"})
+    assert answer["feedback"]["correct"] is True
+    assert answer["feedback"]["explanation"] == "Dogs pant."

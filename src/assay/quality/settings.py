@@ -15,7 +15,8 @@ from assay.errors import Invalid
 
 @dataclass(frozen=True, slots=True)
 class QualitySettings:
-    # Share of leases that serve a hidden gold task (when the annotator has one left to do).
+    # Share of leases that serve a hidden gold task (when the annotator has one left to do);
+    # 1 serves every unseen gold task first (a calibration run).
     gold_rate: float = 0.0
     # A gold or training answer scoring at least this counts as correct.
     pass_score: float = 0.8
@@ -49,9 +50,7 @@ def _problem(name: str, value: Any) -> str | None:
         return "must be a number"
     if not math.isfinite(value):
         return "must be a finite number"
-    if name == "gold_rate" and not 0 <= value <= 0.5:
-        return "must be between 0 and 0.5"
-    if (name in _FRACTIONS or name == "hard_min_accuracy") and not 0 <= value <= 1:
+    if (name in _FRACTIONS or name in ("gold_rate", "hard_min_accuracy")) and not 0 <= value <= 1:
         return "must be between 0 and 1"
     if name in _COUNTS:
         if value != int(value) or not 0 <= value <= _COUNTS[name]:

@@ -16,7 +16,7 @@ from assay import clock
 from assay.accounts.model import Principal
 from assay.batches import service as batches_service
 from assay.context import Context
-from assay.errors import Conflict, Invalid, LeaseExpired, NotFound
+from assay.errors import AnnotatorPaused, Conflict, Invalid, LeaseExpired, NotFound
 from assay.projects import service as projects_service
 from assay.qa import evidence, serving
 from assay.qa.standing import describe, settings_of, skills_of
@@ -157,15 +157,30 @@ def lease_next(
         # The clock is read once the write lock is held, so waiting for it does not shorten
         # the lease (or date it before the claim).
         now = clock.now()
-        expires = now + duration
-        proj = projects_service.get_or_raise(conn, scope=principal.scope, name=project)
-        workflow = Workflow.from_json(proj.workflow)
-        at = workflow.stage(stage) if stage is not None else workflow.first
-        if at.kind == "review":
-            check_may_review(principal)
-        settings = settings_of(proj)
-        accuracy = 1.0
-        if at.name == workflow.first.name:
+        found = _lease(conn, principal, project, stage, now, now + duration)
+    # Raised after the commit: a pause decided by this lease (qualification used up) stays.
+    if isinstance(found, AnnotatorPaused):
+        raise found
+    return found
+
+
+def _lease(
+    conn: Connection,
+    principal: Principal,
+    project: str,
+    stage: str | None,
+    now: datetime,
+    expires: datetime,
+) -> dict[str, Any] | AnnotatorPaused | None:
+    proj = projects_service.get_or_raise(conn, scope=principal.scope, name=project)
+    workflow = Workflow.from_json(proj.workflow)
+    at = workflow.stage(stage) if stage is not None else workflow.first
+    if at.kind == "review":
+        check_may_review(principal)
+    settings = settings_of(proj)
+    accuracy = 1.0
+    if at.name == workflow.first.name:
+        try:
             served = serving.pick(
                 conn,
                 project=proj,
@@ -174,39 +189,41 @@ def lease_next(
                 settings=settings,
                 now=now,
             )
-            if served is not None:
-                made = repo.insert_leased(
-                    conn,
-                    task_id=served,
-                    project_id=proj.id,
-                    stage=at.name,
-                    annotator_id=principal.user_id,
-                    now=now,
-                    expires_at=expires,
-                    token=new_lease_token(),
-                )
-                task = tasks_repo.get_task_by_id(conn, served)
-                assert task is not None
-                return _assignment_json(conn, made, task, proj, token=True)
-            if settings.hard_min_accuracy is not None:
-                accuracy = serving.routing_accuracy(conn, proj.id, principal.user_id)
-        row = repo.claim(
-            conn,
-            project_id=proj.id,
-            stage=at.name,
-            # Review work excludes the task's labelers; label work, its earlier labelers.
-            excluded_stage=workflow.first.name,
-            annotator_id=principal.user_id,
-            now=now,
-            expires_at=expires,
-            token=new_lease_token(),
-            accuracy=accuracy,
-        )
-        if row is None:
-            return None
-        task = tasks_repo.get_task_by_id(conn, row.task_id)
-        assert task is not None
-        return _assignment_json(conn, row, task, proj, token=True)
+        except AnnotatorPaused as exc:
+            return exc
+        if served is not None:
+            row = repo.insert_leased(
+                conn,
+                task_id=served,
+                project_id=proj.id,
+                stage=at.name,
+                annotator_id=principal.user_id,
+                now=now,
+                expires_at=expires,
+                token=new_lease_token(),
+            )
+            task = tasks_repo.get_task_by_id(conn, served)
+            assert task is not None
+            return _assignment_json(conn, row, task, proj, token=True)
+        if settings.hard_min_accuracy is not None:
+            accuracy = serving.routing_accuracy(conn, proj.id, principal.user_id)
+    claimed = repo.claim(
+        conn,
+        project_id=proj.id,
+        stage=at.name,
+        # Review work excludes the task's labelers; label work, its earlier labelers.
+        excluded_stage=workflow.first.name,
+        annotator_id=principal.user_id,
+        now=now,
+        expires_at=expires,
+        token=new_lease_token(),
+        accuracy=accuracy,
+    )
+    if claimed is None:
+        return None
+    task = tasks_repo.get_task_by_id(conn, claimed.task_id)
+    assert task is not None
+    return _assignment_json(conn, claimed, task, proj, token=True)
 
 
 def _held(conn: Connection, principal: Principal, assignment_id: int) -> Row[Any]:
