@@ -341,7 +341,7 @@ def _demo_counts(ctx: Context) -> tuple[list[str], int, int]:
         n_tasks = conn.execute(
             select(func.count())
             .select_from(tasks)
-            .where(tasks.c.organization_id == scope.organization_id)
+            .where(tasks.c.organization_id == scope.organization_id, tasks.c.purpose == "work")
         ).scalar_one()
         n_files = conn.execute(select(func.count()).select_from(files)).scalar_one()
     names = sorted(p["name"] for p in projects.list_projects(ctx.db, scope=scope))
@@ -376,6 +376,19 @@ def test_demo_loads_real_content_once(cli: Run, ctx: Context) -> None:
         "demo-survey",
     ]
     assert (n_tasks, n_files) == (23, 6)  # 6 images x 3 projects, 3 sentences, 2 pairs
+    # The categories project qualifies newcomers with two training tasks and hides two gold.
+    scope = _scope(ctx, "demo")
+    with ctx.db.read() as conn:
+        purposes = sorted(
+            conn.execute(
+                select(tasks.c.purpose).where(
+                    tasks.c.organization_id == scope.organization_id, tasks.c.purpose != "work"
+                )
+            ).scalars()
+        )
+    assert purposes == ["gold", "gold", "training", "training"]
+    quality = projects.get_project(ctx.db, scope=scope, name="demo-categories")["quality"]
+    assert (quality["qualification_tasks"], quality["gold_rate"]) == (2, 0.2)
     with ctx.db.read() as conn:
         stored = list(conn.execute(select(files)))
     for row in stored:

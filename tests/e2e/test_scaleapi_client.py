@@ -610,9 +610,7 @@ def test_evaluation_and_training_tasks(org: Org) -> None:
             expected_response={"category": "owl"},
         )
     assert list(c.get_tasks(project_name="pets")) == []
-    org.requester.ok(
-        "PATCH", "/api/v1/projects/pets", json={"quality": {"qualification_tasks": 1}}
-    )
+    org.requester.ok("PATCH", "/api/v1/projects/pets", json={"quality": {"qualification_tasks": 1}})
     assignment = lease(org.worker, "pets")
     assert assignment["task"]["task_id"] == training.id
     answer = submit(org.worker, assignment, {"category": "dog"})

@@ -16,6 +16,7 @@ from assay.context import Context
 from assay.errors import Conflict
 from assay.files import service as files
 from assay.projects import service as projects
+from assay.qa import gold
 from assay.tasks import service as tasks
 
 ORG = "demo"
@@ -181,6 +182,7 @@ def load(ctx: Context) -> dict[str, str]:
         },
     )
     items: list[tuple[str, dict[str, Any]]] = []
+    urls: dict[str, str] = {}
     for name in IMAGES:
         f = files.upload(
             ctx,
@@ -190,7 +192,7 @@ def load(ctx: Context) -> dict[str, str]:
             content_type="image/png",
             fields={"display_name": name, "reference_id": name, "project_name": None},
         )
-        url = f["attachment_url"]
+        url = urls[name] = f["attachment_url"]
         meta = {"source": f"skimage.data.{name}"}
         items.append(
             ("imageannotation", {"project": "demo-boxes", "attachment": url, "metadata": meta})
@@ -216,7 +218,52 @@ def load(ctx: Context) -> dict[str, str]:
         for p, a, b in PAIRS
     ]
     tasks.create_tasks(ctx, scope=scope, items=items)
+    _quality(ctx, scope, urls)
     return keys
+
+
+# The subject of each demo image, for the categories project's training and gold tasks.
+SUBJECTS = {"astronaut": "person", "chelsea": "animal", "coffee": "food", "rocket": "vehicle"}
+
+
+def _quality(ctx: Context, scope: Scope, urls: dict[str, str]) -> None:
+    """The categories project asks newcomers for a two-task qualification (with feedback) and
+    hides gold tasks among the work."""
+    explain = {
+        "astronaut": "A person in a spacesuit is still a person.",
+        "chelsea": "A cat: an animal.",
+    }
+    for name, purpose in (("astronaut", "training"), ("chelsea", "training")):
+        gold.create(
+            ctx,
+            scope=scope,
+            task_type="categorization",
+            payload={
+                "project": "demo-categories",
+                "attachment": urls[name],
+                "expected_response": {"category": SUBJECTS[name]},
+                "explanation": explain[name],
+            },
+            purpose=purpose,
+        )
+    for name in ("coffee", "rocket"):
+        gold.create(
+            ctx,
+            scope=scope,
+            task_type="categorization",
+            payload={
+                "project": "demo-categories",
+                "attachment": urls[name],
+                "expected_response": {"category": SUBJECTS[name]},
+            },
+            purpose="gold",
+        )
+    projects.update(
+        ctx.db,
+        scope=scope,
+        name="demo-categories",
+        quality={"gold_rate": 0.2, "qualification_tasks": 2, "qualification_pass": 0.5},
+    )
 
 
 def usage(base_url: str, keys: dict[str, str]) -> str:
