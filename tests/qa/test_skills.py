@@ -301,3 +301,40 @@ def test_disputed_work_goes_to_strong_annotators(pets: Api, tenant: Tenant, ctx:
     _quality(pets, gold_rate=0.0)
     picked = strong.lease("pets")
     assert picked["task"]["task_id"] == task["task_id"]
+
+
+def test_every_delivered_response_carries_a_confidence(
+    pets: Api, alice: Api, tenant: Tenant, ctx: Context
+) -> None:
+    one = pets.task("categorization", project="pets", attachment="1.jpg")
+    _answer(alice, alice.lease("pets"), "cat")
+    # A newcomer's single judgment: the prior accuracy.
+    assert pets.ok("GET", f"/v1/task/{one['task_id']}")["confidence"] == 0.8
+    pets.ok(
+        "PATCH",
+        "/api/v1/projects/pets",
+        json={
+            "workflow": [{"name": "label", "kind": "label"}, {"name": "review", "kind": "review"}]
+        },
+    )
+    reviewer = pets.as_key(tenant.admin_key)
+    accepted = pets.task("categorization", project="pets", attachment="2.jpg")
+    fixed = pets.task("categorization", project="pets", attachment="3.jpg")
+    for _ in range(2):
+        _answer(alice, alice.lease("pets"), "cat")
+    for action in ("accept", "fix"):
+        a = reviewer.lease("pets", stage="review")
+        body: dict[str, Any] = {"lease_token": a["lease_token"], "action": action}
+        if action == "fix":
+            body["response"] = {"category": "dog"}
+        r = reviewer.post(f"/api/v1/assignments/{a['id']}/review", json=body)
+        assert r.status_code == 200, r.text
+    # Accepted: wrong only if labeler and reviewer both missed it, 1 - 0.2 * 0.2.
+    assert pets.ok("GET", f"/v1/task/{accepted['task_id']}")["confidence"] == pytest.approx(0.96)
+    # Fixed: the reviewer's own answer.
+    assert pets.ok("GET", f"/v1/task/{fixed['task_id']}")["confidence"] == pytest.approx(0.8)
+    # The review fed the labeler's skills: one accept (1 of 1), one fix to another label (0).
+    skills = pets.ok("GET", "/api/v1/projects/pets/quality")["annotators"]
+    mine = next(a for a in skills if a["annotator"] == "alice")
+    assert mine["sources"]["review"]["n"] == 2
+    assert mine["sources"]["review"]["mean"] == pytest.approx((4 + 1) / (5 + 2), abs=1e-4)

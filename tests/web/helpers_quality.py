@@ -15,12 +15,18 @@ CATEGORIES = ["cat", "dog"]
 
 
 def pets(web: Web, name: str = "pets", judgments: int = 1, **quality: Any) -> Any:
-    """A text categorization project (cat or dog) with ``quality`` settings when given."""
+    """A text categorization project (cat or dog) with ``quality`` settings when given.
+
+    More than one judgment makes the label stage adaptive (categorization combines several
+    judgments only by consensus), with ``judgments`` as its floor and its ceiling."""
+    stage: dict[str, Any] = {"name": "label", "kind": "label", "judgments": judgments}
+    if judgments > 1:
+        stage |= {"max_judgments": judgments, "target_confidence": 0.95}
     body = {
         "name": name,
         "type": "categorization",
         "params": {"categories": CATEGORIES, "attachment_type": "text"},
-        "workflow": [{"name": "label", "kind": "label", "judgments": judgments}],
+        "workflow": [stage],
     }
     with web.http() as c:
         made = ok(c.post("/api/v1/projects", json=body), 201)

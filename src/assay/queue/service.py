@@ -434,14 +434,16 @@ def submit(
                     )
                     status = _advance(ctx, conn, task, workflow, done.stage, final, now)
         elif needed == 1:
+            # One judgment is as likely right as its annotator is accurate.
+            confidence = accuracy_for_consensus(
+                skills_of(conn, task.project_id, principal.user_id)
+            )
+            tasks_repo.update_task(conn, task_id=task.id, values={"confidence": confidence})
             status = _advance(ctx, conn, task, workflow, done.stage, kind.combine([clean]), now)
         elif repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
+            # Several respondents (textcollection): different answers, not votes to agree.
             judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
             final = kind.combine([j.response for j in judged])
-            if "responses_required" not in task.params:  # several respondents don't agree
-                evidence.agreement(
-                    conn, task=task, final=final, judged=judged, settings=settings, now=now
-                )
             status = _advance(ctx, conn, task, workflow, done.stage, final, now)
     return {"id": assignment_id, "status": "submitted", "task_id": task.id, "task_status": status}
 
@@ -648,6 +650,11 @@ def review(
             )
             status = str(task.status)
         else:
+            tasks_repo.update_task(
+                conn,
+                task_id=task.id,
+                values={"confidence": _reviewed_confidence(conn, task, principal, fixed)},
+            )
             deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
             final = fixed if fixed is not None else original
             completed = _complete(conn, task, final, now, deadline)
@@ -659,6 +666,19 @@ def review(
         "task_id": task.id,
         "task_status": status,
     }
+
+
+def _reviewed_confidence(
+    conn: Connection, task: Row[Any], reviewer: Principal, fixed: dict[str, Any] | None
+) -> float | None:
+    """An accepted answer is wrong only if both the labelers and the reviewer missed it; a
+    fixed one is the reviewer's own."""
+    sure = accuracy_for_consensus(skills_of(conn, task.project_id, reviewer.user_id))
+    if fixed is not None:
+        return sure
+    if task.confidence is None:  # several respondents: nothing to combine with
+        return None
+    return 1 - (1 - float(task.confidence)) * (1 - sure)
 
 
 def _complete(

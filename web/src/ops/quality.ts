@@ -200,7 +200,7 @@ export interface SettingField {
 }
 
 export const SETTING_FIELDS: SettingField[] = [
-  { key: "gold_rate", label: "Gold rate", step: 0.01, min: 0, max: 0.5, help: "Share of leases that serve a hidden gold task (0 to 0.5)." },
+  { key: "gold_rate", label: "Gold rate", step: 0.01, min: 0, max: 1, help: "Share of leases that serve a hidden gold task (0 to 1; 1 serves every unseen gold task first)." },
   { key: "pass_score", label: "Pass score", step: 0.01, min: 0, max: 1, help: "A gold or training answer scoring at least this counts as correct (0 to 1)." },
   { key: "pause_below", label: "Pause below", step: 0.01, min: 0, max: 1, help: "Pause an annotator whose gold accuracy falls below this (0 to 1)…" },
   { key: "pause_min_gold", label: "Pause after gold answers", step: 1, min: 0, help: "…once this many gold answers are scored since their last status change (0 = never pause)." },
