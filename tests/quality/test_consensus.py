@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assay.errors import Invalid
-from assay.quality.consensus import posterior
+from assay.quality.consensus import agree, posterior, similarity_matrix
 
 
 def test_agreeing_judgments_grow_more_certain() -> None:
@@ -48,3 +49,46 @@ def test_bad_input() -> None:
         posterior(["a"], n_answers=2, accuracies=[1.0])
     with pytest.raises(Invalid):
         posterior(["a", "b"], n_answers=2, accuracies=[0.7])
+
+
+def test_agree_groups_close_answers_and_votes_on_the_groups() -> None:
+    s = np.array(
+        [
+            [1.0, 0.2, 0.9, 0.85],
+            [0.2, 1.0, 0.1, 0.3],
+            [0.9, 0.1, 1.0, 0.95],
+            [0.85, 0.3, 0.95, 1.0],
+        ]
+    )
+    found = agree(s, same=0.8)
+    assert found.classes == (0, 1, 0, 0)
+    # Classes voted like categories, K = 2 classes + 1 unseen, 0.8 each:
+    # class 0: .8*.1*.8*.8 ; class 1: .1*.8*.1*.1 ; unseen: .1**4.
+    c0, c1, unseen = 0.8**3 * 0.1, 0.1**3 * 0.8, 0.1**4
+    assert found.confidence == pytest.approx(c0 / (c0 + c1 + unseen))
+    # The member agreeing most with its class: row sums over {0, 2, 3}: 2.75, 2.85, 2.8.
+    assert found.index == 2
+
+
+def test_agree_uses_accuracies_and_handles_one_judgment() -> None:
+    one = agree(np.array([[1.0]]), accuracies=[0.9])
+    assert (one.index, one.classes) == (0, (0,))
+    assert one.confidence == pytest.approx(0.9)  # K = 2: the judgment's own accuracy
+    split = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert agree(split, accuracies=[0.6, 0.9]).index == 1  # the stronger annotator wins
+    with pytest.raises(Invalid):
+        agree(np.ones((2, 3)))
+
+
+def test_similarity_matrix_is_symmetric_with_unit_diagonal() -> None:
+    params = {"text": "Ada met Bob", "labels": [{"name": "P"}]}
+    a = {"annotations": [{"start": 0, "end": 3, "label": "P"}]}
+    b = {
+        "annotations": [{"start": 0, "end": 3, "label": "P"}, {"start": 8, "end": 11, "label": "P"}]
+    }
+    s = similarity_matrix("namedentityrecognition", params, [a, b, a])
+    assert np.allclose(s, s.T)
+    assert np.allclose(np.diag(s), 1.0)
+    # One span of two matched: 2*1/(1+2) both ways.
+    assert s[0, 1] == pytest.approx(2 / 3)
+    assert s[0, 2] == 1.0

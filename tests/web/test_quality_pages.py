@@ -96,6 +96,22 @@ def test_gold_tasks_made_in_the_ui_and_training_feedback(web: Web) -> None:
     assert from_task["params"]["attachment"] == "A puppy chewing a shoe."
     assert from_task["explanation"] == "A puppy with a shoe is a dog."
     expect(page.get_by_test_id(f"gold-row-{from_task['id']}")).to_contain_text("dog (label)")
+
+    # Editing an item: bad JSON is caught before sending; the explanation is saved.
+    page.get_by_role("button", name=f"Edit {written['id']}").click()
+    edit = page.get_by_role("form", name=f"Edit {written['id']}")
+    edit.get_by_label("Expected response (JSON)").fill('{"category": ')
+    edit.get_by_role("button", name="Save").click()
+    expect(edit.get_by_role("alert")).to_contain_text("not valid JSON")
+    edit.get_by_label("Expected response (JSON)").fill('{"category": "cat"}')
+    edit.get_by_label("Explanation").fill("**Whiskers** and a mat: a cat, not a dog.")
+    web.shot(page, "quality-gold-edit")
+    edit.get_by_label("Explanation").press("Control+Enter")
+    expect(page.get_by_role("status")).to_have_text(f"{written['id']} saved.")
+    expect(edit).to_have_count(0)
+    written = next(g for g in gold_items(web, "pets", "training") if g["id"] == written["id"])
+    assert written["explanation"] == "**Whiskers** and a mat: a cat, not a dog."
+    assert written["expected_response"] == {"category": "cat"}
     web.shot(page, "quality-gold-training")
 
     # A gold task from the task detail page's button, then off and on again.

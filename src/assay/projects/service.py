@@ -53,7 +53,9 @@ STAGE_KINDS = ("label", "review")  # by position: a label stage, then optionally
 MAX_STAGE_JUDGMENTS = 100
 _STAGE_KEYS = frozenset({"name", "kind", "judgments", "max_judgments", "target_confidence"})
 # Task types whose answers can be compared for agreement (adaptive redundancy).
-CONSENSUS_TYPES = frozenset({"categorization"})
+CONSENSUS_TYPES = frozenset(
+    {"categorization", "imageannotation", "namedentityrecognition", "comparison"}
+)
 
 
 def _stage_error(field: str, message: str) -> Invalid:

@@ -9,12 +9,15 @@ left, so a lone judgment is never certain. Computed in log space.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from assay.errors import Invalid
+from assay.quality.scoring import score_response
 
 # Until annotator skills are measured, every annotator counts as this accurate.
 DEFAULT_ACCURACY = 0.8
@@ -54,3 +57,57 @@ def posterior(
     probs /= probs.sum()
     best = int(np.argmax(probs[: len(given)]))
     return Posterior(answer=given[best], confidence=float(probs[best]), judgments=len(answers))
+
+
+@dataclass(frozen=True, slots=True)
+class Agreed:
+    index: int  # the judgment to deliver
+    confidence: float  # the posterior that its answer is the right one
+    classes: tuple[int, ...]  # which judgments count as the same answer (class per judgment)
+
+
+def agree(
+    similarity: npt.NDArray[np.float64],
+    *,
+    accuracies: Sequence[float] | None = None,
+    same: float = 0.8,
+) -> Agreed:
+    """Consensus for answers that are never exactly equal (boxes, spans, rankings...).
+
+    Judgments whose symmetric agreement score is at least ``same`` count as one answer:
+    each joins the first class whose first member it agrees with. The classes are then voted
+    on like categories (the one-coin posterior above, with one possible answer more than
+    were given, since a wrong answer could have been anything). The delivered judgment is
+    the member of the winning class that agrees most with the rest of its class.
+    """
+    n = similarity.shape[0]
+    if n == 0 or similarity.shape != (n, n):
+        raise Invalid("consensus needs a square agreement matrix over at least one judgment")
+    heads: list[int] = []
+    classes: list[int] = []
+    for i in range(n):
+        found = next((c for c, h in enumerate(heads) if similarity[h, i] >= same), None)
+        if found is None:
+            heads.append(i)
+            found = len(heads) - 1
+        classes.append(found)
+    voted = posterior(classes, n_answers=len(heads) + 1, accuracies=accuracies)
+    members = [i for i in range(n) if classes[i] == voted.answer]
+    fit = [similarity[i, members].sum() for i in members]
+    best = members[int(np.argmax(fit))]
+    return Agreed(index=best, confidence=voted.confidence, classes=tuple(classes))
+
+
+def similarity_matrix(
+    task_type: str, params: Mapping[str, Any], responses: Sequence[Mapping[str, Any]]
+) -> npt.NDArray[np.float64]:
+    """Symmetric agreement of every pair of responses: each scored against the other both
+    ways (the scores are not symmetric: misses and extras weigh differently), averaged."""
+    n = len(responses)
+    out = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            there = score_response(task_type, params, responses[i], responses[j]).score
+            back = score_response(task_type, params, responses[j], responses[i]).score
+            out[i, j] = out[j, i] = (there + back) / 2
+    return out

@@ -6,6 +6,7 @@ client (expired lease, someone else's token) changes nothing and gets a clear er
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from assay.errors import AnnotatorPaused, Conflict, Invalid, LeaseExpired, NotFo
 from assay.projects import service as projects_service
 from assay.qa import evidence, serving
 from assay.qa.standing import describe, settings_of, skills_of
-from assay.quality.consensus import posterior
+from assay.quality.consensus import agree, posterior, similarity_matrix
 from assay.quality.settings import QualitySettings, parse
 from assay.quality.skills import accuracy_for_consensus
 from assay.queue.policy import (
@@ -29,7 +30,7 @@ from assay.queue.policy import (
     is_live,
     new_lease_token,
 )
-from assay.queue.workflow import Stage, Workflow, judgments_for
+from assay.queue.workflow import Workflow, judgments_for
 from assay.storage.repos import jobs as jobs_repo
 from assay.storage.repos import projects as projects_repo
 from assay.storage.repos import quality as quality_repo
@@ -416,35 +417,46 @@ def submit(
         stage = workflow.stage(done.stage)
         needed = judgments_for(task.params, stage)
         status = task.status
-        if stage.adaptive:
+        # Several judgments are votes to aggregate, except textcollection's respondents.
+        voting = stage.adaptive or (needed > 1 and task.type != "textcollection")
+        if voting:
             if repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
                 judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
-                final, confidence = _consensus(conn, task, stage, judged)
-                if final is None:
+                found = _consensus(conn, task, judged, settings)
+                assert stage.target_confidence is not None or not stage.adaptive
+                if (
+                    stage.adaptive
+                    and found.confidence < (stage.target_confidence or 0)
+                    and len(judged) < (stage.max_judgments or 0)
+                ):
                     # Annotators disagree: the next judgment is hard work, for strong hands.
-                    disputed = len({_key(j.response) for j in judged}) > 1
-                    hard = settings.hard_min_accuracy if disputed else None
+                    hard = settings.hard_min_accuracy if found.disputed else None
                     repo.insert_assignments(
                         conn, [_assignment_row(task, stage.name, now, min_accuracy=hard)]
                     )
                 else:
-                    tasks_repo.update_task(conn, task_id=task.id, values={"confidence": confidence})
                     evidence.agreement(
-                        conn, task=task, final=final, judged=judged, settings=settings, now=now
+                        conn,
+                        task=task,
+                        final=found.response,
+                        judged=judged,
+                        settings=settings,
+                        now=now,
                     )
-                    status = _advance(ctx, conn, task, workflow, done.stage, final, now)
+                    status = _advance(
+                        ctx, conn, task, workflow, done.stage, found.response, now, found.confidence
+                    )
         elif needed == 1:
             # One judgment is as likely right as its annotator is accurate.
-            confidence = accuracy_for_consensus(
-                skills_of(conn, task.project_id, principal.user_id)
+            confidence = accuracy_for_consensus(skills_of(conn, task.project_id, principal.user_id))
+            status = _advance(
+                ctx, conn, task, workflow, done.stage, kind.combine([clean]), now, confidence
             )
-            tasks_repo.update_task(conn, task_id=task.id, values={"confidence": confidence})
-            status = _advance(ctx, conn, task, workflow, done.stage, kind.combine([clean]), now)
         elif repo.unfinished_count(conn, task_id=task.id, stage=done.stage) == 0:
             # Several respondents (textcollection): different answers, not votes to agree.
             judged = repo.stage_judgments(conn, task_id=task.id, stage=done.stage)
             final = kind.combine([j.response for j in judged])
-            status = _advance(ctx, conn, task, workflow, done.stage, final, now)
+            status = _advance(ctx, conn, task, workflow, done.stage, final, now, None)
     return {"id": assignment_id, "status": "submitted", "task_id": task.id, "task_status": status}
 
 
@@ -488,28 +500,35 @@ def _key(response: Any) -> bytes:
     return orjson.dumps(response, option=orjson.OPT_SORT_KEYS)
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    response: dict[str, Any]
+    confidence: float
+    disputed: bool  # the judgments do not all give the same answer
+
+
 def _consensus(
-    conn: Connection, task: Row[Any], stage: Stage, judged: list[Row[Any]]
-) -> tuple[dict[str, Any] | None, float]:
-    """The agreed response and its posterior once it is confident enough (or no more
-    judgments may be asked for), else (None, posterior): one more judgment is needed.
-    Each annotator counts as accurate as their measured skill in the project."""
+    conn: Connection, task: Row[Any], judged: list[Row[Any]], settings: QualitySettings
+) -> _Found:
+    """The most probable answer of a stage's judgments and its posterior; each annotator
+    counts as accurate as their measured skill in the project."""
     responses = [j.response for j in judged]
-    keys = [_key(r) for r in responses]
-    n_answers = len(task.params.get("categories") or ())
     accuracies = [
-        accuracy_for_consensus(skills_of(conn, task.project_id, j.annotator_id))
-        if j.annotator_id is not None
-        else accuracy_for_consensus(None)
+        accuracy_for_consensus(
+            skills_of(conn, task.project_id, j.annotator_id) if j.annotator_id else None
+        )
         for j in judged
     ]
-    found = posterior(keys, n_answers=n_answers, accuracies=accuracies)
-    assert stage.target_confidence is not None
-    assert stage.max_judgments is not None
-    if found.confidence < stage.target_confidence and len(keys) < stage.max_judgments:
-        return None, found.confidence
-    answer: dict[str, Any] = responses[keys.index(found.answer)]  # type: ignore[arg-type]
-    return answer, found.confidence
+    if task.type == "categorization":
+        keys = [_key(r) for r in responses]
+        n_answers = len(task.params.get("categories") or ())
+        found = posterior(keys, n_answers=n_answers, accuracies=accuracies)
+        chosen = responses[keys.index(found.answer)]  # type: ignore[arg-type]
+        return _Found(chosen, found.confidence, len(set(keys)) > 1)
+    # Boxes, spans, rankings...: answers that agree closely enough count as the same one.
+    similarity = similarity_matrix(task.type, task.params, responses)
+    agreed = agree(similarity, accuracies=accuracies, same=settings.pass_score)
+    return _Found(responses[agreed.index], agreed.confidence, len(set(agreed.classes)) > 1)
 
 
 def _assignment_row(task: Row[Any], stage: str, now: datetime, **extra: Any) -> dict[str, Any]:
@@ -553,14 +572,17 @@ def _advance(
     stage: str,
     response: dict[str, Any],
     now: datetime,
+    confidence: float | None,
 ) -> str:
     """A stage has all its judgments: hand the task to the next stage, or complete it."""
     nxt = workflow.after(stage)
     if nxt is None:
         deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
-        if _complete(conn, task, response, now, deadline):
+        if _complete(conn, task, response, now, deadline, confidence):
             return TaskStatus.COMPLETED.value
         return str(task.status)
+    # Kept for the review stage, which combines it with the reviewer's.
+    tasks_repo.update_task(conn, task_id=task.id, values={"confidence": confidence})
     repo.insert_assignments(
         conn, [_assignment_row(task, nxt.name, now) for _ in range(nxt.judgments)]
     )
@@ -650,14 +672,10 @@ def review(
             )
             status = str(task.status)
         else:
-            tasks_repo.update_task(
-                conn,
-                task_id=task.id,
-                values={"confidence": _reviewed_confidence(conn, task, principal, fixed)},
-            )
             deadline = timedelta(seconds=ctx.settings.callback_deadline_seconds)
             final = fixed if fixed is not None else original
-            completed = _complete(conn, task, final, now, deadline)
+            sure = _reviewed_confidence(conn, task, principal, fixed)
+            completed = _complete(conn, task, final, now, deadline, sure)
             status = TaskStatus.COMPLETED.value if completed else str(task.status)
     return {
         "id": assignment_id,
@@ -682,9 +700,20 @@ def _reviewed_confidence(
 
 
 def _complete(
-    conn: Connection, task: Row[Any], response: dict[str, Any], now: Any, deadline: timedelta
+    conn: Connection,
+    task: Row[Any],
+    response: dict[str, Any],
+    now: Any,
+    deadline: timedelta,
+    confidence: float | None,
 ) -> bool:
-    if not tasks_repo.complete_task(conn, task_id=task.id, response=response, now=now):
+    # One UPDATE of the task: a second one in the same transaction would re-check its batch
+    # foreign key (a share lock on the batch row), and two completions upgrading that lock
+    # for the batch's completion deadlock on PostgreSQL.
+    done = tasks_repo.complete_task(
+        conn, task_id=task.id, response=response, now=now, confidence=confidence
+    )
+    if not done:
         return False
     if task.callback_url:
         jobs_repo.enqueue(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Float, Row, bindparam, delete, func, insert, select, update
 
 from assay.accounts.model import Scope
 from assay.storage.tables import (
@@ -59,6 +59,7 @@ _COMPLETE = (
     .values(
         status="completed",
         response=bindparam("p_response", type_=JSONType),
+        confidence=bindparam("p_confidence", type_=Float),
         completed_at=bindparam("p_now", type_=UTCDateTime),
         updated_at=bindparam("p_now", type_=UTCDateTime),
     )
@@ -75,10 +76,18 @@ def get_task_by_id(conn: Connection, task_id: str) -> Row[Any] | None:
 
 
 def complete_task(
-    conn: Connection, *, task_id: str, response: dict[str, Any], now: datetime
+    conn: Connection,
+    *,
+    task_id: str,
+    response: dict[str, Any],
+    now: datetime,
+    confidence: float | None = None,
 ) -> bool:
     """Pending to completed with its response; False if it was no longer pending."""
-    n = conn.execute(_COMPLETE, {"p_id": task_id, "p_response": response, "p_now": now})
+    n = conn.execute(
+        _COMPLETE,
+        {"p_id": task_id, "p_response": response, "p_now": now, "p_confidence": confidence},
+    )
     return n.rowcount == 1
 
 
