@@ -36,6 +36,9 @@ function stageJudgments(workflow: Stage[] | undefined, kind: "label" | "review")
   return workflow?.find((s) => s.kind === kind)?.judgments ?? 1;
 }
 
+// Types whose judgments are votes that can agree (textcollection's respondents are not).
+const VOTING_TYPES = new Set(["categorization", "imageannotation", "namedentityrecognition", "comparison"]);
+
 export function ProjectForm({
   initial,
   submitLabel,
@@ -98,7 +101,7 @@ export function ProjectForm({
       return;
     }
     const label: Stage = { name: initialLabel?.name ?? "label", kind: "label", judgments: labelJudgments };
-    if (type === "categorization" && maxJudgments !== "" && target !== "") {
+    if (VOTING_TYPES.has(type) && maxJudgments !== "" && target !== "") {
       label.max_judgments = Number(maxJudgments);
       label.target_confidence = Number(target);
     }
@@ -239,7 +242,7 @@ export function ProjectForm({
             onChange={(e) => setLabelJudgments(Math.max(1, Number(e.target.value) || 1))}
           />
         </label>
-        {type === "categorization" && (
+        {VOTING_TYPES.has(type) && (
           <>
             <label>
               Adaptive: at most (judgments)
