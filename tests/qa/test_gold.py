@@ -214,3 +214,12 @@ def test_scale_evaluation_and_training_tasks(pets: Api) -> None:
     assert r.status_code == 400
     purposes = [i["purpose"] for i in pets.ok("GET", "/api/v1/projects/pets/gold")["items"]]
     assert purposes == ["training", "gold"]
+
+
+def test_a_canceled_gold_task_is_no_longer_served(pets: Api, alice: Api) -> None:
+    gold = _gold(pets, "cat")
+    pets.task("categorization", project="pets", attachment="real.jpg")
+    _quality(pets, gold_rate=1.0)
+    assert pets.ok("POST", f"/v1/task/{gold['id']}/cancel")["status"] == "canceled"
+    served = alice.lease("pets")
+    assert served["task"]["task_id"] != gold["id"]

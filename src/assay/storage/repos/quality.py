@@ -106,7 +106,14 @@ def unanswered(
     )
     q = (
         select(g.task_id, g.nuances)
-        .where(g.project_id == project_id, g.purpose == purpose, g.active.is_(True), ~handed)
+        .join(tasks, tasks.c.id == g.task_id)
+        .where(
+            g.project_id == project_id,
+            g.purpose == purpose,
+            g.active.is_(True),
+            tasks.c.status == "pending",  # a canceled one is retired too
+            ~handed,
+        )
         .order_by(g.task_id)
         .limit(limit)
     )
