@@ -89,6 +89,10 @@ def test_qualification_with_feedback_then_real_work(pets: Api, alice: Api) -> No
     assert alice.lease("pets")["task"]["task_id"] == real["task_id"]
     progress = alice.ok("GET", "/api/v1/me/progress")["projects"][0]
     assert progress["status"] == "active"
+    (seen,) = pets.ok("GET", "/api/v1/projects/pets/quality")["annotators"]
+    assert seen["training"]["answered"] == 2
+    assert seen["training"]["correct"] == 1
+    assert seen["training"]["by_nuance"]["label:dog"] == {"answered": 1, "correct": 1}
     assert progress["training"]["answered"] == 2
     assert progress["training"]["correct"] == 1
     assert progress["training"]["by_nuance"]["label:cat"] == {"answered": 1, "correct": 0}

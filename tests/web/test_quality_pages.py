@@ -328,6 +328,10 @@ def test_dashboard_matches_the_api_and_pauses_an_annotator(web: Web) -> None:
             check_cell(cell, a["skills"].get(nuance), nuance in a["weak"])
         for source, acc in a["sources"].items():
             check_cell(row.get_by_test_id(f"source-{a['annotator']}-{source}"), acc)
+        trained = a["training"]
+        expect(row.get_by_test_id(f"training-{a['annotator']}")).to_have_text(
+            f"{trained['correct']} of {trained['answered']} right" if trained["answered"] else "—"
+        )
     agreement = page.get_by_test_id("agreement")
     value = r["agreement"]["value"]
     expect(agreement.get_by_test_id("agreement-value")).to_have_text(

@@ -150,11 +150,17 @@ export interface ProjectProgress {
   status_reason: string | null;
   qualification: Qualification | null;
   skills: ProgressSkill[];
-  training: { answered: number; correct: number; by_nuance: Record<string, { answered: number; correct: number }> };
+  training: TrainingCounts;
 }
 
 export interface MyProgress {
   projects: ProjectProgress[];
+}
+
+export interface TrainingCounts {
+  answered: number;
+  correct: number;
+  by_nuance: Record<string, { answered: number; correct: number }>;
 }
 
 export type QualitySource = "gold" | "review" | "agreement" | "training";
@@ -167,6 +173,7 @@ export interface AnnotatorQuality {
   skills: Record<string, Acc>;
   sources: Record<QualitySource, Acc | null>;
   weak: string[];
+  training: TrainingCounts;
 }
 
 export interface QualityReport {

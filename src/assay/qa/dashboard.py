@@ -42,6 +42,9 @@ def project_quality(ctx: Context, *, scope: Scope, project: str) -> dict[str, An
         settings = settings_of(proj)
         label = Workflow.from_json(proj.workflow).first
         evidence = skills_by_annotator(conn, proj.id)
+        trained: dict[int, list[Any]] = defaultdict(list)
+        for e in repo.events(conn, project_id=proj.id, source="training"):
+            trained[e.annotator_id].append(e)
         people = {r.annotator_id: r for r in repo.standings(conn, project_id=proj.id)}
         names = ops_repo.usernames(conn, set(evidence) | set(people))
         annotators = []
@@ -64,6 +67,7 @@ def project_quality(ctx: Context, *, scope: Scope, project: str) -> dict[str, An
                     "weak": weak_nuances(
                         skills, below=settings.weak_below, min_evidence=settings.weak_min_evidence
                     ),
+                    "training": _training(trained.get(uid, [])),
                 }
             )
         judged = repo.recent_judged(

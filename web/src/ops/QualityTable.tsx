@@ -7,7 +7,7 @@ import { api } from "../api";
 import { TextPrompt } from "../annotator/Dialog";
 import type { Acc, AnnotatorQuality, AnnotatorStatusChange, QualitySource } from "../types";
 import { ErrorBanner } from "./common";
-import { accTitle, fmtInterval, fmtN, NONE, nuanceLabel, pct, shade } from "./quality";
+import { accTitle, fmtInterval, fmtN, NONE, nuanceLabel, pct, shade, trainingTitle } from "./quality";
 
 const enc = encodeURIComponent;
 const SOURCES: [QualitySource, string][] = [
@@ -91,6 +91,9 @@ export function QualityTable({
               <th colSpan={SOURCES.length} className="q-group">
                 Overall per source
               </th>
+              <th rowSpan={2} className="num">
+                Training tasks
+              </th>
             </tr>
             <tr>
               {nuances.map((n) => (
@@ -148,6 +151,9 @@ export function QualityTable({
                 {SOURCES.map(([s, title]) => (
                   <AccCell key={s} acc={a.sources[s]} what={`${a.annotator} · ${title.toLowerCase()} (overall)`} testid={`source-${a.annotator}-${s}`} />
                 ))}
+                <td className="num" data-testid={`training-${a.annotator}`} title={trainingTitle(a.training)}>
+                  {a.training.answered ? `${a.training.correct} of ${a.training.answered} right` : "—"}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -18,6 +18,7 @@ import {
   settingsDraft,
   shade,
   sortNuances,
+  trainingTitle,
 } from "./quality";
 
 const SETTINGS: QualitySettings = {
@@ -191,5 +192,13 @@ describe("the settings form", () => {
     expect(parseObject('{"a": 1}', "Params")).toEqual({ value: { a: 1 } });
     expect(parseObject("[1]", "Params")).toEqual({ error: "Params must be a JSON object" });
     expect("error" in parseObject("{", "Params")).toBe(true);
+  });
+});
+
+describe("trainingTitle", () => {
+  it("lists each nuance's training results in order", () => {
+    const t = { answered: 3, correct: 2, by_nuance: { "label:dog": { answered: 1, correct: 0 }, "label:cat": { answered: 2, correct: 2 } } };
+    expect(trainingTitle(t)).toBe("Training tasks by nuance\ncat (label): 2 of 2 right\ndog (label): 0 of 1 right");
+    expect(trainingTitle({ answered: 0, correct: 0, by_nuance: {} })).toBe("No training tasks answered");
   });
 });

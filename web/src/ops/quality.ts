@@ -2,7 +2,7 @@
 // estimates and nuance names, cell shading, one-line summaries of params and responses, and the
 // quality settings form's fields. No React and no charts here: the annotator bundle imports it.
 
-import type { Acc, Qualification, QualitySettings, Role } from "../types";
+import type { Acc, Qualification, QualitySettings, Role, TrainingCounts } from "../types";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -283,4 +283,12 @@ export function parseObject(text: string, what: string): { value: Obj } | { erro
     return { error: `${what} is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
   return isObj(v) ? { value: v } : { error: `${what} must be a JSON object` };
+}
+
+/** Training results by nuance, one line each, for a tooltip. */
+export function trainingTitle(t: TrainingCounts): string {
+  const lines = Object.entries(t.by_nuance)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([n, c]) => `${nuanceLabel(n)}: ${c.correct} of ${c.answered} right`);
+  return lines.length ? `Training tasks by nuance\n${lines.join("\n")}` : "No training tasks answered";
 }

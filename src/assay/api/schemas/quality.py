@@ -83,6 +83,9 @@ class AnnotatorQuality(Open):
     skills: dict[str, Estimate]
     sources: dict[str, Estimate | None]
     weak: list[str]
+    training: dict[str, Any] = Field(
+        description="Training tasks answered and correct, overall and by nuance"
+    )
 
 
 class Agreement(Open):

@@ -279,7 +279,7 @@ def events(
     since: datetime | None = None,
     annotator_id: int | None = None,
 ) -> list[Row[Any]]:
-    q = select(ev.created_at, ev.score, ev.correct, ev.nuances, ev.task_id).where(
+    q = select(ev.created_at, ev.score, ev.correct, ev.nuances, ev.task_id, ev.annotator_id).where(
         ev.project_id == project_id, ev.source == source
     )
     if annotator_id is not None:
