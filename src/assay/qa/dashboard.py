@@ -73,9 +73,7 @@ def project_quality(ctx: Context, *, scope: Scope, project: str) -> dict[str, An
         judged = repo.recent_judged(
             conn, project_id=proj.id, stage=label.name, tasks_limit=AGREEMENT_TASKS
         )
-        history = repo.events(
-            conn, project_id=proj.id, source="gold", since=now - timedelta(days=HISTORY_DAYS)
-        )
+        history = repo.gold_days(conn, project_id=proj.id, since=now - timedelta(days=HISTORY_DAYS))
         below: dict[str, Any] = {"count": 0, "tasks": []}
         if label.target_confidence is not None:
             count, rows = repo.below_target(
@@ -136,18 +134,15 @@ def _round(value: float | None) -> float | None:
     return round(value, 4) if value is not None else None
 
 
-def _history(events: list[Any]) -> list[dict[str, Any]]:
-    days: dict[str, list[Any]] = defaultdict(list)
-    for e in events:
-        days[e.created_at.date().isoformat()].append(e)
+def _history(days: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "day": day,
-            "scored": len(es),
-            "correct": sum(1 for e in es if e.correct),
-            "mean_score": round(sum(e.score for e in es) / len(es), 4),
+            "scored": int(n),
+            "correct": int(correct or 0),
+            "mean_score": round(float(mean), 4),
         }
-        for day, es in sorted(days.items())
+        for day, n, correct, mean in days
     ]
 
 

@@ -6,7 +6,19 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    String,
+    and_,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assay.storage.tables import (
@@ -290,6 +302,28 @@ def events(
 
 
 # --- what the dashboard reads ---------------------------------------------------------------
+
+
+def _day_of(conn: Connection, column: Any) -> Any:
+    """``YYYY-MM-DD`` of a UTC timestamp column, on either database."""
+    if conn.dialect.name == "sqlite":  # stored as naive UTC text: 'YYYY-MM-DD HH:MM:SS...'
+        return func.substr(column, 1, 10, type_=String)
+    return func.to_char(
+        column.op("AT TIME ZONE")(literal_column("'UTC'")), "YYYY-MM-DD", type_=String
+    )
+
+
+def gold_days(conn: Connection, *, project_id: int, since: datetime) -> list[Row[Any]]:
+    """Per day: gold answers scored, correct, mean score (grouped in the database: a busy
+    project scores many thousands a day)."""
+    day = _day_of(conn, ev.created_at).label("day")
+    q: Any = (
+        select(day, func.count(), func.sum(func.cast(ev.correct, _INT)), func.avg(ev.score))
+        .where(ev.project_id == project_id, ev.source == "gold", ev.created_at >= since)
+        .group_by(day)
+        .order_by(day)
+    )
+    return list(conn.execute(q))
 
 
 def below_target(
