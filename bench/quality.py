@@ -9,9 +9,9 @@ Three parts, each a table printed and written to ``<out>/quality-<timestamp>.md`
    those columns are empty. Assay's majority vote breaks ties with a seeded generator.
 2. **Scale**: synthetic judgments with known truth (``--synthetic`` of them, seeded), Assay's
    default and Dawid-Skene against crowd-kit's Dawid-Skene: time and accuracy.
-3. **Adaptive redundancy**: each dataset's real labels replayed in a random order per task;
-   a task gets labels until the default aggregator's posterior reaches a target (or its labels
-   run out); labels used against accuracy, next to DS on all labels.
+3. **Adaptive redundancy**: each dataset's real labels replayed in a random order per task
+   under the policy of ``bench/adaptive.py`` (``assay.quality.redundancy``) at its fixed
+   setting: labels used against accuracy, next to DS on all labels.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ import numpy.typing as npt
 import scipy  # type: ignore[import-untyped]
 
 from assay import __version__
-from assay.quality import DEFAULT_AGGREGATOR, encode, make_aggregator
-from assay.quality.judgments import Judgments
+from assay.quality import DEFAULT_AGGREGATOR, make_aggregator
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT.parent / "shared" / "data" / "crowd"
@@ -324,99 +323,38 @@ def bench_scale(args: argparse.Namespace) -> list[str]:
 # --- 3. Adaptive redundancy ---------------------------------------------------------------------
 
 
-def replay(
-    data: Judgments, order: npt.NDArray[np.intp], target: float, min_labels: int, method: str
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], int]:
-    """Reveal labels in ``order`` (each judgment's rank within its task) round by round:
-    every task starts with ``min_labels``; after each round the aggregator is refitted on all
-    labels revealed so far, and each task whose top posterior is below ``target`` and that has
-    labels left gets its next one. Returns (revealed mask, predicted class codes, rounds)."""
-    revealed = order < min_labels
-    total = data.per_task
-    rounds = 0
-    while True:
-        rounds += 1
-        sub = encode(
-            data.task[revealed],
-            data.worker[revealed],
-            data.label[revealed],
-            classes=np.arange(data.n_classes),
-        )
-        model = make_aggregator(method).fit_judgments(sub)
-        used = np.bincount(data.task[revealed], minlength=data.n_tasks)
-        more = (model.confidence() < target) & (used < total)
-        if not more.any():
-            return revealed, model.labels_, rounds
-        revealed |= (order == used[data.task]) & more[data.task]
-
-
-def random_order(data: Judgments, rng: np.random.Generator) -> npt.NDArray[np.intp]:
-    """A random rank for each judgment within its task (0 = first revealed)."""
-    perm = np.lexsort((rng.random(data.n_judgments), data.task))
-    starts = np.concatenate([[0], np.cumsum(data.per_task)[:-1]]).astype(np.intp)
-    order = np.empty(data.n_judgments, dtype=np.intp)
-    order[perm] = np.arange(data.n_judgments) - starts[data.task[perm]]
-    return order
-
-
 def bench_replay(
     args: argparse.Namespace, datasets: list[Dataset], facts: dict[str, Any]
 ) -> list[str]:
-    lines = ["## 3. Adaptive redundancy: real labels replayed in random order", ""]
-    lines += [
-        f"Per task the labels are revealed in a random order ({args.reps} orders, seeds "
-        f"{SEED}..{SEED + args.reps - 1}; means shown). Each task starts with {args.min_labels} "
-        f"labels; after each round `{DEFAULT_AGGREGATOR}` is refitted on everything revealed and "
-        "every task whose top posterior is below the target gets one more label, until none "
-        "does or its labels run out. `labels` = share of all the dataset's labels used (all "
-        "tasks, gold or not); accuracy on gold. Reference: DS on all labels (crowd-kit's "
-        "`DawidSkene` where it ran, else Assay `ds`). Target: that accuracy with at most 50% "
-        "of the labels.",
-        "",
-    ]
-    head = ["dataset", "DS all", f"{DEFAULT_AGGREGATOR} all"]
-    head += [f"t={t:g}: labels / acc" for t in args.targets]
-    head += ["best within 50%", "met"]
-    rows = []
+    """The policy of ``bench/adaptive.py`` at its fixed setting (that module alone also
+    sweeps its knobs). The bar: crowd-kit's DS on all labels from part 1 where it ran, else
+    the dataset README's crowd-kit figure, else Assay ``ds``."""
+    from bench import adaptive  # here: bench.adaptive imports this module
+
+    benches = []
     for ds in datasets:
-        data = encode(ds.tasks, ds.workers, ds.labels)
-        gold_codes, found = data.task_codes(list(ds.gold))
-        gold_labels = data.class_codes(
-            [v for v, f in zip(ds.gold.values(), found, strict=True) if f]
-        )
-        gold_codes = gold_codes[found]
-        reference = facts[ds.name]["peer_ds"] or facts[ds.name]["ds"]
-        row = [ds.name, f"{reference:.2f}", f"{facts[ds.name]['default']:.2f}"]
-        best = None
-        for target in args.targets:
-            used, accs = [], []
-            for rep in range(args.reps):
-                order = random_order(data, np.random.default_rng(SEED + rep))
-                revealed, labels, _ = replay(
-                    data, order, target, args.min_labels, DEFAULT_AGGREGATOR
-                )
-                used.append(revealed.mean())
-                accs.append(100.0 * float(np.mean(labels[gold_codes] == gold_labels)))
-            u, a = 100.0 * float(np.mean(used)), float(np.mean(accs))
-            row.append(f"{u:.0f}% / {a:.2f}")
-            if u <= 50.0 and (best is None or a > best[1]):
-                best = (u, a, target)
-            log(f"  {ds.name} target {target}: {u:.1f}% labels, {a:.2f}%")
-        if best is None:
-            row += ["-", "no"]
-        else:
-            row += [
-                f"{best[1]:.2f} (t={best[2]:g}, {best[0]:.0f}%)",
-                "yes" if best[1] >= reference - 1e-9 else "no",
-            ]
-        rows.append(row)
-    lines += table(head, rows)
-    met = sum(r[-1] == "yes" for r in rows)
-    lines += ["", f"Target met on {met} of {len(rows)} datasets."]
+        peer = facts.get(ds.name, {}).get("peer_ds")
+        readme = adaptive.readme_reference(args.data / ds.name)
+        reference = peer if peer is not None else readme
+        if reference is None:
+            reference = facts[ds.name]["ds"] if ds.name in facts else run_assay(ds, "ds")[0]
+        benches.append(adaptive.Bench(ds, reference, args.reps))
+    lines = ["## 3. Adaptive redundancy: real labels replayed in random order", ""]
+    lines += adaptive.fixed(benches, adaptive.Policy(), args.reps)
+    lines += ["", "Sweeps of the policy's knobs: `python -m bench.adaptive`."]
     return lines
 
 
 # --- Reporting -----------------------------------------------------------------------------------
+
+
+def save(out: Path, prefix: str, lines: list[str]) -> Path:
+    """Write a run's report as ``<prefix>-<UTC time>.md`` under ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{prefix}-{datetime.now(UTC):%Y%m%d-%H%M%S}.md"
+    path.write_text("\n".join(lines) + "\n")
+    log(f"written: {path}")
+    return path
 
 
 def table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -452,27 +390,28 @@ def machine() -> list[str]:
     ]
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def dataset_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """The options every crowd-dataset benchmark takes: where the datasets are, which."""
     p = argparse.ArgumentParser(
-        prog="python -m bench.quality",
-        description=__doc__,
+        prog=f"python -m {prog}",
+        description=doc,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--data", type=Path, default=DATA_DIR, help="folder of datasets")
     p.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated names")
+    return p
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = dataset_parser("bench.quality", __doc__)
     p.add_argument("--venv", type=Path, default=VENV, help="crowd-kit virtual environment")
     p.add_argument("--no-peers", action="store_true", help="skip crowd-kit")
     p.add_argument("--peer-timeout", type=float, default=900.0, help="seconds per crowd-kit run")
     p.add_argument("--synthetic", type=int, default=1_000_000, help="synthetic judgments (0: skip)")
-    p.add_argument(
-        "--targets", default="0.8,0.9,0.95,0.97,0.98,0.99,0.995,0.999", help="posterior targets"
-    )
-    p.add_argument("--min-labels", type=int, default=2, help="labels every task starts with")
-    p.add_argument("--reps", type=int, default=3, help="random orders per target")
+    p.add_argument("--reps", type=int, default=10, help="random orders per dataset (part 3)")
     p.add_argument("--no-replay", action="store_true")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = p.parse_args(argv)
-    args.targets = [float(t) for t in args.targets.split(",") if t]
     if args.no_peers:
         args.venv = None
     elif not (args.venv / "bin" / "python").exists():
@@ -503,10 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         rep = bench_replay(args, datasets, facts)
         lines += [*rep, ""]
         print("\n".join(rep), flush=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"quality-{datetime.now(UTC):%Y%m%d-%H%M%S}.md"
-    path.write_text("\n".join(lines) + "\n")
-    log(f"written: {path}")
+    save(args.out, "quality", lines)
     return 0
 
 

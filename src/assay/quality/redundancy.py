@@ -59,17 +59,19 @@ class Skills:
         """``E[log P(answer l | truth k)]`` per annotator: a sparse annotator's vote is weak."""
         return _expected_log(self.alpha)
 
+    @cached_property
+    def _log_table(self) -> FloatArray:
+        """:attr:`log_confusion` with the prior's as one more row, for unseen annotators."""
+        return np.concatenate([self.log_confusion, _expected_log(self.prior)[None]])
+
     def _codes(self, workers: Sequence[Any]) -> IntArray:
-        """Row of each annotator in ``alpha``; ``len(self.workers)`` (the prior's row, see
-        :meth:`_with_prior`) for an annotator not among them."""
+        """Row of each annotator in ``alpha``; ``len(self.workers)`` (the row after the
+        last: the prior's) for an annotator not among them."""
         index = {_plain(w): i for i, w in enumerate(self.workers.tolist())}
         unseen = self.workers.shape[0]
         return np.fromiter(
             (index.get(_plain(w), unseen) for w in workers), dtype=np.intp, count=len(workers)
         )
-
-    def _with_prior(self, table: FloatArray, prior: FloatArray) -> FloatArray:
-        return np.concatenate([table, prior[None]])
 
     def posteriors(self, data: Judgments) -> FloatArray:
         """``(tasks, classes)`` posteriors of every task in ``data`` (rows sum to 1)."""
@@ -78,8 +80,7 @@ class Skills:
                 f"classes {data.classes.tolist()} differ from the skills' {self.classes.tolist()}"
             )
         k = self.classes.shape[0]
-        table = self._with_prior(self.log_confusion, _expected_log(self.prior))
-        log_conf = table[self._codes(data.workers.tolist())]
+        log_conf = self._log_table[self._codes(data.workers.tolist())]
         logits = np.asarray(data.by_task @ log_conf.reshape(-1, k))
         proba, _ = softmax_rows(logits)
         return proba
@@ -96,8 +97,7 @@ class Skills:
         if unknown:
             raise Invalid(f"answers: unknown label(s) {unknown[:5]}; classes are {list(index)}")
         codes = np.array([index[_plain(a)] for a in answers], dtype=np.intp)
-        table = self._with_prior(self.log_confusion, _expected_log(self.prior))
-        log_conf = table[self._codes(workers)]
+        log_conf = self._log_table[self._codes(workers)]
         logits = log_conf[np.arange(len(answers)), codes, :].sum(axis=0)
         proba, _ = softmax_rows(logits[None, :])
         best = int(np.argmax(proba[0]))
@@ -107,7 +107,7 @@ class Skills:
     def accuracies(self, workers: Sequence[Any]) -> FloatArray:
         """Each annotator's expected accuracy, averaged over true classes alike: the one
         number :func:`assay.quality.consensus.posterior` takes as ``accuracies``."""
-        alpha = self._with_prior(self.alpha, self.prior)[self._codes(workers)]
+        alpha = np.concatenate([self.alpha, self.prior[None]])[self._codes(workers)]
         right = np.diagonal(alpha, axis1=1, axis2=2) / alpha.sum(axis=1)
         return np.asarray(right.mean(axis=1), dtype=np.float64)
 
@@ -130,12 +130,18 @@ def learn_skills(
     pseudo-counts of ``skill_priors`` (gold): ``correct`` on the diagonal, ``wrong`` spread
     over the rest of each column. Refitted posteriors of Bayesian Dawid-Skene give back its
     own skills, so :meth:`Skills.posteriors` then reproduces its posteriors.
+
+    ``shrink`` (default 0: plain Bayesian Dawid-Skene) adds that many pseudo-answers to each
+    column in the shape of the annotator's own one-coin matrix (their overall accuracy on
+    the diagonal, the rest spread evenly): partial pooling, so an annotator with a handful
+    of answers is judged by one accuracy and a busy one by their full matrix.
     """
     k = data.n_classes
     if k < 2:
         raise Invalid("skills need at least two classes")
     check_positive("pseudo_count", pseudo_count)
     check_positive("diagonal", diagonal, allow_zero=True)
+    check_positive("shrink", shrink, allow_zero=True)
     proba = np.asarray(proba, dtype=np.float64)
     if proba.shape != (data.n_tasks, k):
         raise Invalid(f"proba: shape must be {(data.n_tasks, k)}, got {proba.shape}")
@@ -147,10 +153,9 @@ def learn_skills(
     prior = pseudo_count + diagonal * np.eye(k)
     alpha = counts + prior + prior_counts(worker_prior(data, skill_priors), k)
     if shrink:
-        right = np.trace(alpha, axis1=1, axis2=2) / alpha.sum(axis=(1, 2))
+        right = (np.trace(alpha, axis1=1, axis2=2) / alpha.sum(axis=(1, 2)))[:, None, None]
         eye = np.eye(k)
-        one_coin = right[:, None, None] * eye + ((1 - right) / (k - 1))[:, None, None] * (1 - eye)
-        alpha = alpha + shrink * one_coin
+        alpha = alpha + shrink * (right * eye + (1 - right) / (k - 1) * (1 - eye))
     return Skills(workers=data.workers, classes=data.classes, alpha=alpha, prior=prior)
 
 
