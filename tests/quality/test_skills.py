@@ -12,6 +12,7 @@ from assay.quality.skills import (
     by_source,
     combine,
     estimate,
+    overall_accuracy,
     weak_nuances,
 )
 
@@ -71,3 +72,13 @@ def test_accuracy_for_consensus_is_bounded() -> None:
     assert accuracy_for_consensus({OVERALL: estimate(1000, 1000)}) == 0.99
     assert accuracy_for_consensus({OVERALL: estimate(0, 1000)}) == 0.05
     assert accuracy_for_consensus({OVERALL: estimate(5, 5)}) == pytest.approx(0.9)
+
+
+def test_overall_accuracy_matches_the_full_estimate() -> None:
+    evidence = [
+        Evidence(OVERALL, "gold", 3, 4),
+        Evidence(OVERALL, "agreement", 1, 6),
+        Evidence("label:cat", "gold", 0, 9),  # other nuances do not count
+    ]
+    assert overall_accuracy(evidence) == pytest.approx(accuracy_for_consensus(combine(evidence)))
+    assert overall_accuracy([]) == 0.8

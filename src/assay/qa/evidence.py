@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from assay.qa.standing import ACTIVE, PAUSED, QUALIFYING, set_status, standing
+from assay.qa.standing import ACTIVE, PAUSED, QUALIFYING, keep_accuracy, set_status, standing
 from assay.quality.scoring import Score, score_response
 from assay.quality.settings import QualitySettings
 from assay.quality.skills import OVERALL
@@ -46,6 +46,7 @@ def _record(
         nuances=_nuances(score, tags),
         now=now,
     )
+    keep_accuracy(conn, task.project_id, annotator_id)
     return correct
 
 

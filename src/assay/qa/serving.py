@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from assay.errors import AnnotatorPaused, Conflict
-from assay.qa.standing import PAUSED, QUALIFYING, set_status, skills_of, standing
+from assay.qa.standing import PAUSED, QUALIFYING, accuracies_of, set_status, skills_of, standing
 from assay.quality.settings import QualitySettings
-from assay.quality.skills import accuracy_for_consensus, weak_nuances
+from assay.quality.skills import weak_nuances
 from assay.storage.repos import quality as repo
 from assay.storage.repos import queue as queue_repo
 
@@ -105,4 +105,5 @@ def _training(
 
 def routing_accuracy(conn: Connection, project_id: int, annotator_id: int) -> float:
     """The accuracy that decides whether the annotator may take hard (disputed) work."""
-    return accuracy_for_consensus(skills_of(conn, project_id, annotator_id))
+    (found,) = accuracies_of(conn, project_id, [annotator_id])
+    return found

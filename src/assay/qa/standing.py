@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from assay.quality.settings import QualitySettings, parse
-from assay.quality.skills import Estimate, Evidence, combine
+from assay.quality.skills import OVERALL, Estimate, Evidence, combine, overall_accuracy
 from assay.storage.repos import quality as repo
 
 QUALIFYING, ACTIVE, PAUSED = "qualifying", "active", "paused"
@@ -55,6 +55,44 @@ def skills_by_annotator(
     for r in repo.skill_sums(conn, project_id=project_id, annotator_ids=annotator_ids):
         out[r.annotator_id].append(Evidence(r.nuance, r.source, r.credit, r.weight))
     return out
+
+
+def accuracy_of(conn: Connection, project_id: int, annotator_id: int | None) -> float:
+    """The annotator's overall accuracy as the consensus and routing use it, from the
+    evidence itself."""
+    if annotator_id is None:
+        return overall_accuracy(())
+    rows = repo.skill_sums(
+        conn, project_id=project_id, annotator_ids=[annotator_id], nuance=OVERALL
+    )
+    return overall_accuracy(Evidence(r.nuance, r.source, r.credit, r.weight) for r in rows)
+
+
+def keep_accuracy(conn: Connection, project_id: int, annotator_id: int) -> None:
+    """Refresh the accuracy kept on the annotator's row after new evidence."""
+    repo.update_standing(
+        conn,
+        project_id=project_id,
+        annotator_id=annotator_id,
+        values={"accuracy": accuracy_of(conn, project_id, annotator_id)},
+    )
+
+
+def accuracies_of(
+    conn: Connection, project_id: int, annotator_ids: list[int | None]
+) -> list[float]:
+    """Each annotator's accuracy: the one kept on their row (none kept: no evidence yet, the
+    prior), else (no row) worked out from the evidence."""
+    known = [a for a in annotator_ids if a is not None]
+    kept = repo.kept_accuracies(conn, project_id=project_id, annotator_ids=known) if known else {}
+    return [
+        kept_or_prior(kept[a]) if a in kept else accuracy_of(conn, project_id, a)
+        for a in annotator_ids
+    ]
+
+
+def kept_or_prior(kept: float | None) -> float:
+    return overall_accuracy(()) if kept is None else kept
 
 
 def skills_of(conn: Connection, project_id: int, annotator_id: int) -> dict[str, Estimate]:

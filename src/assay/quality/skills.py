@@ -40,10 +40,16 @@ class Estimate:
         }
 
 
+def _beta(credit: float, weight: float) -> tuple[float, float]:
+    return (
+        PRIOR_STRENGTH * DEFAULT_ACCURACY + credit,
+        PRIOR_STRENGTH * (1 - DEFAULT_ACCURACY) + (weight - credit),
+    )
+
+
 def estimate(credit: float, weight: float) -> Estimate:
     """The posterior of ``credit`` successes out of ``weight`` trials under the prior."""
-    a = PRIOR_STRENGTH * DEFAULT_ACCURACY + credit
-    b = PRIOR_STRENGTH * (1 - DEFAULT_ACCURACY) + (weight - credit)
+    a, b = _beta(credit, weight)
     tail = (1 - INTERVAL) / 2
     return Estimate(
         mean=a / (a + b),
@@ -96,4 +102,21 @@ def accuracy_for_consensus(skills: Mapping[str, Estimate] | None) -> float:
     from 0 and 1 so one annotator can never settle (or veto) an answer alone."""
     if not skills or OVERALL not in skills:
         return DEFAULT_ACCURACY
-    return min(max(skills[OVERALL].mean, 0.05), 0.99)
+    return _bounded(skills[OVERALL].mean)
+
+
+def overall_accuracy(evidence: Iterable[Evidence]) -> float:
+    """``accuracy_for_consensus`` straight from the overall evidence: the posterior mean
+    alone, without the interval (the hot path of every lease and submit needs no more)."""
+    credit = weight = 0.0
+    for e in evidence:
+        if e.nuance == OVERALL:
+            w = SOURCE_WEIGHT.get(e.source, 1.0)
+            credit += w * e.credit
+            weight += w * e.weight
+    a, b = _beta(credit, weight)
+    return _bounded(a / (a + b))
+
+
+def _bounded(mean: float) -> float:
+    return min(max(mean, 0.05), 0.99)

@@ -20,10 +20,15 @@ from assay.context import Context
 from assay.errors import AnnotatorPaused, Conflict, Invalid, LeaseExpired, NotFound
 from assay.projects import service as projects_service
 from assay.qa import evidence, serving
-from assay.qa.standing import describe, settings_of, skills_of
+from assay.qa.standing import (
+    accuracies_of,
+    accuracy_of,
+    describe,
+    kept_or_prior,
+    settings_of,
+)
 from assay.quality.consensus import agree, posterior, similarity_matrix
 from assay.quality.settings import QualitySettings, parse
-from assay.quality.skills import accuracy_for_consensus
 from assay.queue.policy import (
     REWORK_PRIORITY_BOOST,
     check_may_review,
@@ -411,7 +416,7 @@ def submit(
         settings = parse(task.quality)
         if task.purpose != "work":
             return _answered_reference(conn, task, workflow, done, principal, clean, settings, now)
-        quality_repo.count_real_judgment(
+        known, kept = quality_repo.count_real_judgment(
             conn, project_id=task.project_id, annotator_id=principal.user_id
         )
         stage = workflow.stage(done.stage)
@@ -448,7 +453,11 @@ def submit(
                     )
         elif needed == 1:
             # One judgment is as likely right as its annotator is accurate.
-            confidence = accuracy_for_consensus(skills_of(conn, task.project_id, principal.user_id))
+            confidence = (
+                kept_or_prior(kept)
+                if known
+                else accuracy_of(conn, task.project_id, principal.user_id)
+            )
             status = _advance(
                 ctx, conn, task, workflow, done.stage, kind.combine([clean]), now, confidence
             )
@@ -513,12 +522,7 @@ def _consensus(
     """The most probable answer of a stage's judgments and its posterior; each annotator
     counts as accurate as their measured skill in the project."""
     responses = [j.response for j in judged]
-    accuracies = [
-        accuracy_for_consensus(
-            skills_of(conn, task.project_id, j.annotator_id) if j.annotator_id else None
-        )
-        for j in judged
-    ]
+    accuracies = accuracies_of(conn, task.project_id, [j.annotator_id for j in judged])
     if task.type == "categorization":
         keys = [_key(r) for r in responses]
         n_answers = len(task.params.get("categories") or ())
@@ -691,7 +695,7 @@ def _reviewed_confidence(
 ) -> float | None:
     """An accepted answer is wrong only if both the labelers and the reviewer missed it; a
     fixed one is the reviewer's own."""
-    sure = accuracy_for_consensus(skills_of(conn, task.project_id, reviewer.user_id))
+    sure = accuracy_of(conn, task.project_id, reviewer.user_id)
     if fixed is not None:
         return sure
     if task.confidence is None:  # several respondents: nothing to combine with

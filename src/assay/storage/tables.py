@@ -373,6 +373,9 @@ project_annotators = Table(
     # The current qualification round: training answers and how many were correct.
     Column("qual_answered", Integer, nullable=False, server_default=text("0")),
     Column("qual_correct", Integer, nullable=False, server_default=text("0")),
+    # The overall accuracy consensus and routing use (``quality.skills.overall_accuracy``),
+    # kept current as evidence arrives so that a submit reads it with the update it makes.
+    Column("accuracy", Float),
     Index(None, "annotator_id"),
 )
 

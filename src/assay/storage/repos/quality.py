@@ -147,6 +147,9 @@ def ensure_standing(
     conn: Connection, *, project_id: int, annotator_id: int, status: str, now: datetime
 ) -> Row[Any]:
     """The annotator's row for the project, created with ``status`` if it is new."""
+    found = get_standing(conn, project_id=project_id, annotator_id=annotator_id)
+    if found is not None:  # every lease after the first: one read
+        return found
     conn.execute(
         _insert(conn, project_annotators)
         .values(project_id=project_id, annotator_id=annotator_id, status=status, changed_at=now)
@@ -167,13 +170,28 @@ def update_standing(
     )
 
 
-def count_real_judgment(conn: Connection, *, project_id: int, annotator_id: int) -> None:
-    update_standing(
-        conn,
-        project_id=project_id,
-        annotator_id=annotator_id,
-        values={"judgments": pa.judgments + 1, "since_training": pa.since_training + 1},
+def count_real_judgment(
+    conn: Connection, *, project_id: int, annotator_id: int
+) -> tuple[bool, float | None]:
+    """Count one real judgment; (whether the annotator has a row, their kept accuracy)."""
+    found = conn.execute(
+        update(project_annotators)
+        .where(pa.project_id == project_id, pa.annotator_id == annotator_id)
+        .values(judgments=pa.judgments + 1, since_training=pa.since_training + 1)
+        .returning(pa.accuracy)
+    ).first()
+    return (False, None) if found is None else (True, found.accuracy)
+
+
+def kept_accuracies(
+    conn: Connection, *, project_id: int, annotator_ids: Sequence[int]
+) -> dict[int, float | None]:
+    rows = conn.execute(
+        select(pa.annotator_id, pa.accuracy).where(
+            pa.project_id == project_id, pa.annotator_id.in_(annotator_ids)
+        )
     )
+    return {r.annotator_id: r.accuracy for r in rows}
 
 
 def standings(conn: Connection, *, project_id: int) -> list[Row[Any]]:
@@ -257,7 +275,11 @@ def record(
 
 
 def skill_sums(
-    conn: Connection, *, project_id: int, annotator_ids: Sequence[int] | None = None
+    conn: Connection,
+    *,
+    project_id: int,
+    annotator_ids: Sequence[int] | None = None,
+    nuance: str | None = None,
 ) -> list[Row[Any]]:
     sk = annotator_skills.c
     q = select(sk.annotator_id, sk.nuance, sk.source, sk.credit, sk.weight).where(
@@ -265,6 +287,8 @@ def skill_sums(
     )
     if annotator_ids is not None:
         q = q.where(sk.annotator_id.in_(annotator_ids))
+    if nuance is not None:
+        q = q.where(sk.nuance == nuance)
     return list(conn.execute(q))
 
 

@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("since_training", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("qual_answered", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("qual_correct", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("accuracy", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
             ["annotator_id"],
             ["users.id"],
