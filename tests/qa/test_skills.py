@@ -51,6 +51,27 @@ def _answer(worker: Api, assignment: dict[str, Any], category: str) -> dict[str,
     return dict(r.json())
 
 
+def _adaptive(
+    api: Api,
+    *,
+    judgments: int,
+    max_judgments: int,
+    target: float,
+    quality: dict[str, Any] | None = None,
+) -> None:
+    stage = {
+        "name": "label",
+        "kind": "label",
+        "judgments": judgments,
+        "max_judgments": max_judgments,
+        "target_confidence": target,
+    }
+    body: dict[str, Any] = {"workflow": [stage]}
+    if quality is not None:
+        body["quality"] = quality
+    api.ok("PATCH", "/api/v1/projects/pets", json=body)
+
+
 def _queue_entry(worker: Api) -> dict[str, Any]:
     (entry,) = worker.ok("GET", "/api/v1/queue")
     return dict(entry)
@@ -191,21 +212,7 @@ def test_training_is_served_on_weak_nuances(ctx: Context, pets: Api, alice: Api)
 
 
 def test_reviews_and_agreement_feed_skills(pets: Api, tenant: Tenant, ctx: Context) -> None:
-    pets.ok(
-        "PATCH",
-        "/api/v1/projects/pets",
-        json={
-            "workflow": [
-                {
-                    "name": "label",
-                    "kind": "label",
-                    "judgments": 2,
-                    "max_judgments": 3,
-                    "target_confidence": 0.9,
-                }
-            ]
-        },
-    )
+    _adaptive(pets, judgments=2, max_judgments=3, target=0.9)
     workers = {n: pets.as_key(tenant.annotator(ctx, n)) for n in ("ann", "ben", "cy")}
     task = pets.task("categorization", project="pets", attachment="x.jpg")
     _answer(workers["ann"], workers["ann"].lease("pets"), "cat")
@@ -233,21 +240,12 @@ def test_skills_weigh_the_consensus(pets: Api, tenant: Tenant, ctx: Context) -> 
     """A proven annotator's answer settles a task that an unknown one's would not."""
     for i in range(8):
         _reference(pets, "fox", "gold", instruction=f"g{i}")
-    pets.ok(
-        "PATCH",
-        "/api/v1/projects/pets",
-        json={
-            "workflow": [
-                {
-                    "name": "label",
-                    "kind": "label",
-                    "judgments": 1,
-                    "max_judgments": 3,
-                    "target_confidence": 0.9,
-                }
-            ],
-            "quality": {"gold_rate": 1.0, "pause_min_gold": 0},
-        },
+    _adaptive(
+        pets,
+        judgments=1,
+        max_judgments=3,
+        target=0.9,
+        quality={"gold_rate": 1.0, "pause_min_gold": 0},
     )
     pro = pets.as_key(tenant.annotator(ctx, "pro"))
     new = pets.as_key(tenant.annotator(ctx, "new"))
@@ -264,21 +262,12 @@ def test_skills_weigh_the_consensus(pets: Api, tenant: Tenant, ctx: Context) -> 
 
 
 def test_disputed_work_goes_to_strong_annotators(pets: Api, tenant: Tenant, ctx: Context) -> None:
-    pets.ok(
-        "PATCH",
-        "/api/v1/projects/pets",
-        json={
-            "workflow": [
-                {
-                    "name": "label",
-                    "kind": "label",
-                    "judgments": 2,
-                    "max_judgments": 4,
-                    "target_confidence": 0.95,
-                }
-            ],
-            "quality": {"hard_min_accuracy": 0.85, "pause_min_gold": 0},
-        },
+    _adaptive(
+        pets,
+        judgments=2,
+        max_judgments=4,
+        target=0.95,
+        quality={"hard_min_accuracy": 0.85, "pause_min_gold": 0},
     )
     for i in range(5):
         _reference(pets, "fox", "gold", instruction=f"g{i}")
