@@ -223,3 +223,19 @@ def test_a_canceled_gold_task_is_no_longer_served(pets: Api, alice: Api) -> None
     assert pets.ok("POST", f"/v1/task/{gold['id']}/cancel")["status"] == "canceled"
     served = alice.lease("pets")
     assert served["task"]["task_id"] != gold["id"]
+
+
+def test_no_gold_when_the_real_work_is_not_for_this_annotator(
+    pets: Api, alice: Api, tenant: Tenant, ctx: Context
+) -> None:
+    """Work waits, but it is leased by someone else: this annotator's queue is empty, so a
+    gold task would give itself away."""
+    _gold(pets, "cat")
+    pets.task("categorization", project="pets", attachment="real.jpg")
+    bob = pets.as_key(tenant.annotator(ctx, "bob"))
+    held = bob.lease("pets")  # gold_rate still 0: the real task
+    assert held["task"]["params"]["attachment"] == "real.jpg"
+    _quality(pets, gold_rate=1.0)
+    assert alice.lease("pets") is None
+    bob.post(f"/api/v1/assignments/{held['id']}/release", json={"lease_token": held["lease_token"]})
+    assert alice.lease("pets")["task"]["params"]["attachment"].endswith("cat.jpg")

@@ -43,8 +43,18 @@ def pick(
     if row.status == QUALIFYING:
         return _qualification(conn, project, annotator_id, row, now)
     roll = _rng.random() if chance is None else chance
-    if roll < settings.gold_rate and queue_repo.has_open_work(
-        conn, project_id=project.id, stage=stage
+    # Gold only when real work is there for this annotator: a lease that finds nothing real
+    # finds no gold either, so an empty queue never gives a gold task away.
+    if roll < settings.gold_rate and queue_repo.work_waiting_for(
+        conn,
+        project_id=project.id,
+        stage=stage,
+        excluded_stage=stage,
+        annotator_id=annotator_id,
+        now=now,
+        accuracy=routing_accuracy(conn, project.id, annotator_id)
+        if settings.hard_min_accuracy is not None
+        else 1.0,
     ):
         found = repo.unanswered(
             conn, project_id=project.id, purpose="gold", annotator_id=annotator_id

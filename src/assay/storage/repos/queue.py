@@ -56,7 +56,8 @@ def _claimable() -> Any:
     return and_(a.status == "open", or_(a.lease_expires_at.is_(None), a.lease_expires_at < _NOW))
 
 
-def _build_claim() -> Any:
+def _candidates() -> Any:
+    """The assignments this annotator may take at a stage, in queue order."""
     mine = assignments.alias("mine")
     # Not twice the same task for one annotator: no other live lease of theirs on it, and no
     # submitted work of theirs at the excluded stage (the same stage for label work, so that
@@ -82,7 +83,7 @@ def _build_claim() -> Any:
         )
         .exists()
     )
-    pick = (
+    return (
         select(a.id)
         .where(
             a.project_id == bindparam("p_project"),
@@ -98,9 +99,11 @@ def _build_claim() -> Any:
         )
         .order_by(a.priority.desc(), a.id)
         .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
     )
+
+
+def _build_claim() -> Any:
+    pick = _candidates().with_for_update(skip_locked=True).scalar_subquery()
     return (
         update(assignments)
         .where(a.id == pick, _claimable())
@@ -116,6 +119,7 @@ def _build_claim() -> Any:
 
 
 _CLAIM = _build_claim()
+_WAITING = _candidates()
 # One annotator's concurrent claims must not each take a different assignment of the same
 # task; a transaction-scoped lock per annotator orders them (PostgreSQL only).
 _ANNOTATOR_LOCK = text("SELECT pg_advisory_xact_lock(7411, :u)")
@@ -183,17 +187,27 @@ def insert_leased(
     ).one()
 
 
-def has_open_work(conn: Connection, *, project_id: int, stage: str) -> bool:
-    """Any unreserved assignment waiting at the stage (read from the claim index)."""
+def work_waiting_for(
+    conn: Connection,
+    *,
+    project_id: int,
+    stage: str,
+    excluded_stage: str,
+    annotator_id: int,
+    now: datetime,
+    accuracy: float = 1.0,
+) -> bool:
+    """Whether a claim by this annotator now would find work (the claim's own conditions)."""
     found = conn.execute(
-        select(a.id)
-        .where(
-            a.project_id == project_id,
-            a.stage == stage,
-            a.status == "open",
-            a.reserved_for.is_(None),
-        )
-        .limit(1)
+        _WAITING,
+        {
+            "p_project": project_id,
+            "p_stage": stage,
+            "p_excluded": excluded_stage,
+            "p_user": annotator_id,
+            "p_now": now,
+            "p_accuracy": accuracy,
+        },
     ).first()
     return found is not None
 
