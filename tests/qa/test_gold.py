@@ -95,6 +95,12 @@ def test_create_list_and_edit(pets: Api) -> None:
         ),
         ({"purpose": "silver", "params": {"attachment": "a"}}, "purpose"),
         ({"purpose": "gold", "params": {}, "expected_response": {"category": "cat"}}, "attachment"),
+        ({"purpose": "gold", "from_task": 12}, "from_task"),
+        ({"purpose": "gold", "params": [1], "expected_response": {"category": "cat"}}, "params"),
+        (
+            {"purpose": "gold", "params": {"attachment": "a"}, "expected_response": ["cat"]},
+            "expected_response",
+        ),
     ],
 )
 def test_bad_gold_is_refused_with_the_field(pets: Api, body: dict[str, Any], field: str) -> None:

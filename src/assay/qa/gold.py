@@ -151,11 +151,12 @@ def create_in_project(
 
 
 def _completed_task(conn: Connection, scope: Scope, task_id: Any, project_id: int) -> Row[Any]:
-    found = (
-        tasks_repo.get_task(conn, scope=scope, task_id=task_id)
-        if isinstance(task_id, str) and is_id(task_id)
-        else None
-    )
+    if not isinstance(task_id, str):
+        raise Invalid(
+            "from_task: must be a task id",
+            details=[{"field": "from_task", "message": "must be a task id"}],
+        )
+    found = tasks_repo.get_task(conn, scope=scope, task_id=task_id) if is_id(task_id) else None
     if found is None:
         raise NotFound(f"from_task: task {task_id!r} not found")
     if found.project_id != project_id:
