@@ -8,7 +8,6 @@ from scipy.stats import beta  # type: ignore[import-untyped]
 from assay.quality.skills import (
     OVERALL,
     Evidence,
-    accuracy_for_consensus,
     by_source,
     combine,
     estimate,
@@ -66,12 +65,11 @@ def test_weak_nuances_need_evidence_and_never_include_the_overall() -> None:
     ]
 
 
-def test_accuracy_for_consensus_is_bounded() -> None:
-    assert accuracy_for_consensus(None) == 0.8
-    assert accuracy_for_consensus({}) == 0.8
-    assert accuracy_for_consensus({OVERALL: estimate(1000, 1000)}) == 0.99
-    assert accuracy_for_consensus({OVERALL: estimate(0, 1000)}) == 0.05
-    assert accuracy_for_consensus({OVERALL: estimate(5, 5)}) == pytest.approx(0.9)
+def test_overall_accuracy_is_bounded() -> None:
+    assert overall_accuracy([]) == 0.8
+    assert overall_accuracy([Evidence(OVERALL, "gold", 1000, 1000)]) == 0.99
+    assert overall_accuracy([Evidence(OVERALL, "gold", 0, 1000)]) == 0.05
+    assert overall_accuracy([Evidence(OVERALL, "gold", 5, 5)]) == pytest.approx(0.9)
 
 
 def test_overall_accuracy_matches_the_full_estimate() -> None:
@@ -80,5 +78,5 @@ def test_overall_accuracy_matches_the_full_estimate() -> None:
         Evidence(OVERALL, "agreement", 1, 6),
         Evidence("label:cat", "gold", 0, 9),  # other nuances do not count
     ]
-    assert overall_accuracy(evidence) == pytest.approx(accuracy_for_consensus(combine(evidence)))
+    assert overall_accuracy(evidence) == pytest.approx(combine(evidence)[OVERALL].mean)
     assert overall_accuracy([]) == 0.8

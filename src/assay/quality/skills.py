@@ -97,17 +97,10 @@ def weak_nuances(skills: Mapping[str, Estimate], *, below: float, min_evidence: 
     return [nuance for _, nuance in sorted(weak)]
 
 
-def accuracy_for_consensus(skills: Mapping[str, Estimate] | None) -> float:
-    """The single accuracy the one-coin consensus model uses for an annotator, kept away
-    from 0 and 1 so one annotator can never settle (or veto) an answer alone."""
-    if not skills or OVERALL not in skills:
-        return DEFAULT_ACCURACY
-    return _bounded(skills[OVERALL].mean)
-
-
 def overall_accuracy(evidence: Iterable[Evidence]) -> float:
-    """``accuracy_for_consensus`` straight from the overall evidence: the posterior mean
-    alone, without the interval (the hot path of every lease and submit needs no more)."""
+    """The single accuracy the one-coin consensus model and routing use for an annotator:
+    the overall posterior mean (no interval: every lease and submit needs no more), kept
+    away from 0 and 1 so that one annotator can never settle (or veto) an answer alone."""
     credit = weight = 0.0
     for e in evidence:
         if e.nuance == OVERALL:
